@@ -1,0 +1,1 @@
+// Module SwitchyardGateway: see docs/ARCHITECTURE.md.

@@ -1,0 +1,1 @@
+// Module SwitchyardHTTP1: see docs/ARCHITECTURE.md.

@@ -1,0 +1,1 @@
+// Module SwitchyardHTTP2: see docs/ARCHITECTURE.md.

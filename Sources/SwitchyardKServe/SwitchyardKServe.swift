@@ -1,0 +1,1 @@
+// Module SwitchyardKServe: see docs/ARCHITECTURE.md.

@@ -1,0 +1,1 @@
+// Module SwitchyardKernels: see docs/ARCHITECTURE.md.

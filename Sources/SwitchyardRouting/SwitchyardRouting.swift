@@ -1,0 +1,1 @@
+// Module SwitchyardRouting: see docs/ARCHITECTURE.md.

@@ -1,0 +1,1 @@
+// Module SwitchyardRuntime: see docs/ARCHITECTURE.md.

@@ -1,0 +1,1 @@
+// Module SwitchyardServer: see docs/ARCHITECTURE.md.

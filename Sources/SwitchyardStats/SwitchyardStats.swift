@@ -1,0 +1,1 @@
+// Module SwitchyardStats: see docs/ARCHITECTURE.md.

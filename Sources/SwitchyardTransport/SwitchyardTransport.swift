@@ -1,0 +1,1 @@
+// Module SwitchyardTransport: see docs/ARCHITECTURE.md.

@@ -1,0 +1,3 @@
+import Testing
+
+@Test func http1TargetBuilds() { #expect(Bool(true)) }

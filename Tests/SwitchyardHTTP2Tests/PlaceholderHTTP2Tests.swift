@@ -1,0 +1,3 @@
+import Testing
+
+@Test func http2TargetBuilds() { #expect(Bool(true)) }

@@ -1,1 +1,0 @@
-// Module SwitchyardTransport: see docs/ARCHITECTURE.md.

@@ -85,15 +85,19 @@ let package = Package(
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
 
+        // Test kit shared by the socket-level test targets.
+        .target(name: "SwitchyardTestSupport", dependencies: ["SwitchyardTransport"], path: "Tests/SwitchyardTestSupport"),
+
         .testTarget(name: "SwitchyardCoreTests", dependencies: ["SwitchyardCore"]),
         .testTarget(name: "SwitchyardHTTP1Tests", dependencies: ["SwitchyardHTTP1"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SwitchyardHTTP2Tests", dependencies: ["SwitchyardHTTP2", "CNghttp2"]),
-        .testTarget(name: "SwitchyardTransportTests", dependencies: ["SwitchyardTransport"]),
+        .testTarget(name: "SwitchyardTransportTests", dependencies: ["SwitchyardTransport", "SwitchyardTestSupport"]),
         .testTarget(name: "SwitchyardRuntimeTests", dependencies: ["SwitchyardRuntime", "SwitchyardKernels"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "SwitchyardKServeTests", dependencies: ["SwitchyardKServe"]),
         .testTarget(name: "SwitchyardStatsTests", dependencies: ["SwitchyardStats"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SwitchyardRoutingTests", dependencies: ["SwitchyardRouting"]),
-        .testTarget(name: "SwitchyardIntegrationTests", dependencies: ["SwitchyardServer", "SwitchyardGateway"]),
+        .testTarget(name: "SwitchyardIntegrationTests",
+                    dependencies: ["SwitchyardServer", "SwitchyardGateway", "SwitchyardTestSupport"]),
     ]
 )

@@ -1,1 +1,13 @@
-print("switchyard")
+import ArgumentParser
+
+/// `switchyard`: the gateway and its tools.
+struct Switchyard: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "switchyard",
+        abstract: "An A/B-testing inference gateway speaking the Open Inference Protocol v2.",
+        subcommands: [ServeCommand.self],
+        defaultSubcommand: ServeCommand.self
+    )
+}
+
+Switchyard.main()

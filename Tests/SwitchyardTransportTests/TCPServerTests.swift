@@ -5,6 +5,7 @@ import Dispatch
 import Synchronization
 import Testing
 @testable import SwitchyardTransport
+import SwitchyardTestSupport
 
 /// Echoes every byte back; counts events for assertions.
 final class EchoHandler: ConnectionHandler {

@@ -3,11 +3,12 @@ import Glibc
 #endif
 import SwitchyardTransport
 
-/// A blocking TCP client for tests: connect, send, receive with a timeout.
-final class LoopbackClient {
-    let fd: Int32
+/// A blocking TCP client for tests: connect, send raw bytes, receive with a timeout. Raw bytes are
+/// how tests reach what real clients never send (slow heads, broken framing, half-closes).
+public final class LoopbackClient {
+    public let fd: Int32
 
-    init(port: Int, host: String = "127.0.0.1") throws {
+    public init(port: Int, host: String = "127.0.0.1") throws {
         let address = try SocketAddress(host: host, port: port)
         fd = socket(address.family, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw TestError("socket failed") }
@@ -23,7 +24,7 @@ final class LoopbackClient {
 
     deinit { close(fd) }
 
-    func send(_ bytes: [UInt8]) throws {
+    public func send(_ bytes: [UInt8]) throws {
         var off = 0
         while off < bytes.count {
             let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + off, bytes.count - off, Int32(MSG_NOSIGNAL)) }
@@ -32,10 +33,10 @@ final class LoopbackClient {
         }
     }
 
-    func send(_ s: String) throws { try send(Array(s.utf8)) }
+    public func send(_ s: String) throws { try send(Array(s.utf8)) }
 
     /// Reads until `count` bytes arrived, EOF, or the 5 s receive timeout.
-    func receive(count: Int) -> [UInt8] {
+    public func receive(count: Int) -> [UInt8] {
         var out: [UInt8] = []
         var buf = [UInt8](repeating: 0, count: 65536)
         while out.count < count {
@@ -47,12 +48,12 @@ final class LoopbackClient {
     }
 
     /// Reads until the peer closes (or the timeout); returns what arrived.
-    func receiveUntilClose() -> [UInt8] { receive(count: Int.max) }
+    public func receiveUntilClose() -> [UInt8] { receive(count: Int.max) }
 
-    func shutdownWrite() { shutdown(fd, Int32(SHUT_WR)) }
+    public func shutdownWrite() { shutdown(fd, Int32(SHUT_WR)) }
 }
 
-struct TestError: Error, CustomStringConvertible {
-    let description: String
-    init(_ d: String) { description = d }
+public struct TestError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ d: String) { description = d }
 }

@@ -1,1 +1,0 @@
-// Module SwitchyardGateway: see docs/ARCHITECTURE.md.

@@ -1,0 +1,58 @@
+import SwitchyardCore
+import SwitchyardHTTP1
+import SwitchyardHTTP2
+import SwitchyardTransport
+
+/// Immutable facts every connection driver of one server shares.
+final class ServerShared: Sendable {
+    let configuration: ServerConfiguration
+    let responder: any HTTPResponder
+    let http1Limits: HTTP1Limits
+    let http2Settings: HTTP2Settings
+    let idleTimeoutNs: UInt64
+    let headerTimeoutNs: UInt64
+    let bodyTimeoutNs: UInt64
+
+    init(configuration: ServerConfiguration, responder: any HTTPResponder) {
+        self.configuration = configuration
+        self.responder = responder
+        self.http1Limits = configuration.http1Limits
+        self.http2Settings = configuration.http2Settings
+        self.idleTimeoutNs = configuration.idleTimeout.nanoseconds
+        self.headerTimeoutNs = configuration.requestHeaderTimeout.nanoseconds
+        self.bodyTimeoutNs = configuration.bodyReadTimeout.nanoseconds
+    }
+}
+
+/// Per-loop mutable state shared by the connections of one loop (touched only on that loop).
+final class LoopLocal {
+    let dates = DateCache()
+}
+
+/// An HTTP/1.1 + h2c server on one port: every connection starts in protocol detection, which
+/// hands it to the HTTP/1.1 driver or, on the HTTP/2 connection preface, the HTTP/2 driver.
+/// Requests from either reach the same `HTTPResponder`.
+public final class HTTPServer: Sendable {
+    public let tcp: TCPServer
+    let shared: ServerShared
+
+    public init(group: EventLoopGroup, configuration: ServerConfiguration, responder: any HTTPResponder) throws {
+        let shared = ServerShared(configuration: configuration, responder: responder)
+        self.shared = shared
+        let locals = group.loops.map { LoopBound(LoopLocal(), loop: $0) }
+        let address = try SocketAddress(host: configuration.host, port: configuration.port)
+        self.tcp = try TCPServer(group: group, configuration: .init(address: address, acceptMode: configuration.acceptMode)) { connection in
+            ProtocolSniffer(shared: shared, local: locals[connection.loop.index].value)
+        }
+    }
+
+    /// The bound address (the resolved port when configured with port 0).
+    public var localAddress: SocketAddress { tcp.localAddress }
+    public var connectionCount: Int { tcp.connectionCount }
+
+    /// Stops accepting, lets in-flight requests finish (HTTP/2 peers get GOAWAY), waits up to `deadline`.
+    @discardableResult
+    public func shutdownGracefully(deadline: Duration) -> Int {
+        tcp.shutdownGracefully(deadline: deadline)
+    }
+}

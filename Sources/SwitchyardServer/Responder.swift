@@ -1,0 +1,71 @@
+import SwitchyardCore
+import SwitchyardTransport
+
+/// Which wire protocol carried a request. Responders should not need it; it is there for logs,
+/// statistics and the few places where the protocols differ (gRPC needs HTTP/2).
+public enum WireProtocol: String, Sendable {
+    case http1 = "HTTP/1.1"
+    case http2 = "HTTP/2"
+}
+
+/// What a responder knows about a request besides its bytes.
+public struct RequestContext: Sendable {
+    /// The loop that owns the connection. Per-loop state (statistics shards) is indexed by
+    /// `loop.index`; offloaded work returns its result to this loop.
+    public let loop: EventLoop
+    public let remoteAddress: SocketAddress?
+    public let wireProtocol: WireProtocol
+    /// Monotonic nanoseconds when the request was complete (the start of its latency).
+    public let receivedAt: UInt64
+
+    public init(loop: EventLoop, remoteAddress: SocketAddress?, wireProtocol: WireProtocol, receivedAt: UInt64) {
+        self.loop = loop
+        self.remoteAddress = remoteAddress
+        self.wireProtocol = wireProtocol
+        self.receivedAt = receivedAt
+    }
+}
+
+/// The one interface between the wire protocols and the application: a complete request in,
+/// exactly one response out through `writer`, now (on the loop) or later from any thread.
+public protocol HTTPResponder: Sendable {
+    func respond(to request: HTTPRequest, context: RequestContext, writer: ResponseWriter)
+}
+
+/// Receives a response for a request it handed out (implemented by the HTTP/1.1 and HTTP/2 drivers).
+protocol ResponseSink: AnyObject {
+    func complete(token: Int64, response: HTTPResponse)
+}
+
+/// Completes one request. Cheap to copy; call `complete` exactly once, from any thread. When called
+/// on the connection's loop (a synchronous responder) the response is queued immediately; from any
+/// other thread it hops to the loop first. A response for a connection or stream that has gone away
+/// is dropped.
+public struct ResponseWriter: Sendable {
+    let sink: LoopBound<any ResponseSink>
+    let token: Int64
+
+    init(sink: LoopBound<any ResponseSink>, token: Int64) {
+        self.sink = sink
+        self.token = token
+    }
+
+    public func complete(_ response: HTTPResponse) {
+        let loop = sink.loop
+        if loop.inEventLoop {
+            sink.value.complete(token: token, response: response)
+        } else {
+            let sink = self.sink, token = self.token
+            loop.execute { sink.value.complete(token: token, response: response) }
+        }
+    }
+}
+
+/// A responder made from a closure, for tests and small endpoints.
+public struct ClosureResponder: HTTPResponder {
+    let body: @Sendable (HTTPRequest, RequestContext, ResponseWriter) -> Void
+    public init(_ body: @escaping @Sendable (HTTPRequest, RequestContext, ResponseWriter) -> Void) { self.body = body }
+    public func respond(to request: HTTPRequest, context: RequestContext, writer: ResponseWriter) {
+        body(request, context, writer)
+    }
+}

@@ -1,1 +1,0 @@
-// Module SwitchyardServer: see docs/ARCHITECTURE.md.

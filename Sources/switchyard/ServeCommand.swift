@@ -1,0 +1,106 @@
+import ArgumentParser
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
+import SwitchyardGateway
+import SwitchyardServer
+import SwitchyardTransport
+
+/// `switchyard serve`: run the gateway until SIGTERM/SIGINT, then shut down gracefully.
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the gateway (HTTP/1.1, h2c and gRPC on one port).",
+        discussion: """
+        Listens on --host/--port. Use --port 0 to let the system choose; the bound address is printed \
+        as "switchyard listening on HOST:PORT". On SIGTERM or SIGINT the gateway stops accepting, \
+        finishes in-flight requests (HTTP/2 clients get GOAWAY) for up to --shutdown-timeout, and exits 0.
+        """
+    )
+
+    @Option(help: "Address to listen on: an IPv4 or IPv6 literal; '::' is dual-stack.")
+    var host: String = "0.0.0.0"
+
+    @Option(help: "Port to listen on (0: any free port).")
+    var port: Int = 8000
+
+    @Option(help: "Event-loop threads (default: one per core).")
+    var loops: Int = EventLoopGroup.coreCount
+
+    @Option(help: "How connections reach the loops: reuseport (a listener per loop) or handoff (one acceptor).")
+    var accept: AcceptModeArgument = .reuseport
+
+    @Option(help: "Largest request head (request line + headers) in bytes; larger gets 431.")
+    var maxHeaderBytes: Int = 16 * 1024
+
+    @Option(help: "Largest request body in bytes; larger gets 413.")
+    var maxBodyBytes: Int = 64 * 1024 * 1024
+
+    @Option(help: "Seconds an idle keep-alive connection is kept.")
+    var idleTimeout: Double = 60
+
+    @Option(help: "Seconds a client has to send a complete request head (slow clients get 408).")
+    var headerTimeout: Double = 10
+
+    @Option(help: "Seconds a client may pause while sending a body (408 after).")
+    var bodyTimeout: Double = 30
+
+    @Option(help: "Seconds in-flight requests get to finish on shutdown.")
+    var shutdownTimeout: Double = 10
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be in 0...65535") }
+        guard loops >= 1 && loops <= 256 else { throw ValidationError("--loops must be in 1...256") }
+        guard maxHeaderBytes >= 1024 else { throw ValidationError("--max-header-bytes must be at least 1024") }
+        guard maxBodyBytes >= 0 else { throw ValidationError("--max-body-bytes must not be negative") }
+        for (name, v) in [("--idle-timeout", idleTimeout), ("--header-timeout", headerTimeout),
+                          ("--body-timeout", bodyTimeout), ("--shutdown-timeout", shutdownTimeout)] where !(v > 0) {
+            throw ValidationError("\(name) must be a positive number of seconds")
+        }
+    }
+
+    func run() throws {
+        var config = ServerConfiguration()
+        config.host = host
+        config.port = port
+        config.acceptMode = accept.mode
+        config.maxHeaderBytes = maxHeaderBytes
+        config.maxBodyBytes = maxBodyBytes
+        config.idleTimeout = .milliseconds(Int64(idleTimeout * 1000))
+        config.requestHeaderTimeout = .milliseconds(Int64(headerTimeout * 1000))
+        config.bodyReadTimeout = .milliseconds(Int64(bodyTimeout * 1000))
+
+        let group = try EventLoopGroup(count: loops)
+        group.start()
+        let server: HTTPServer
+        do {
+            server = try HTTPServer(group: group, configuration: config, responder: BasicRoutes())
+        } catch {
+            throw ValidationError("cannot listen on \(host):\(port): \(error)")
+        }
+        log("switchyard listening on \(server.localAddress) (HTTP/1.1, h2c) with \(loops) event loops, accept=\(accept.rawValue)")
+
+        let stop = DispatchSemaphore(value: 0)
+        let signals = SignalWatcher(signals: [SIGTERM, SIGINT]) { sig in
+            log("switchyard: signal \(sig), shutting down")
+            stop.signal()
+        }
+        stop.wait()
+        let forced = server.shutdownGracefully(deadline: .milliseconds(Int64(shutdownTimeout * 1000)))
+        group.stopAndJoin()
+        signals.cancel()
+        log("switchyard: stopped" + (forced > 0 ? " (\(forced) connections closed at the deadline)" : ""))
+    }
+}
+
+enum AcceptModeArgument: String, ExpressibleByArgument, CaseIterable {
+    case reuseport, handoff
+    var mode: AcceptMode { self == .reuseport ? .reusePort : .handoff }
+}
+
+/// Writes a line to standard error (unbuffered: `stderr` is not a concurrency-safe global in Swift 6).
+func log(_ line: String) {
+    let bytes = Array((line + "\n").utf8)
+    bytes.withUnsafeBytes { _ = write(2, $0.baseAddress, $0.count) }
+}

@@ -1,3 +1,0 @@
-import Testing
-
-@Test func integrationTargetBuilds() { #expect(Bool(true)) }

@@ -1,0 +1,74 @@
+/// Small helpers over ranges of the raw input buffer. The parser works on `(start, end)` offsets into
+/// one `UnsafeRawBufferPointer` and makes a `String` only for what the request keeps (target, header
+/// names and values), so recognizing framing headers and list tokens costs no allocation.
+enum HTTP1Bytes {
+    /// The bytes `start..<end` as a String (invalid UTF-8 in obs-text becomes U+FFFD).
+    @inline(__always)
+    static func string(_ p: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> String {
+        String(decoding: UnsafeRawBufferPointer(rebasing: p[start..<end]), as: UTF8.self)
+    }
+
+    /// The bytes `start..<end`, ASCII lower-cased, as a String written in place (one pass, no
+    /// intermediate array; names of up to 15 bytes stay inline in the String without allocating).
+    @inline(__always)
+    static func lowercasedString(_ p: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> String {
+        String(unsafeUninitializedCapacity: end - start) { out in
+            var o = 0
+            for i in start..<end {
+                out[o] = HTTP1ByteClass.lower(p[i])
+                o += 1
+            }
+            return o
+        }
+    }
+
+    /// Narrows `start..<end` past optional whitespace (SP / HTAB) on both sides.
+    @inline(__always)
+    static func trimOWS(_ p: UnsafeRawBufferPointer, _ start: inout Int, _ end: inout Int) {
+        while start < end && HTTP1ByteClass.isOWS(p[start]) { start += 1 }
+        while end > start && HTTP1ByteClass.isOWS(p[end - 1]) { end -= 1 }
+    }
+
+    /// Whether `start..<end` equals `lowercaseLiteral` ignoring ASCII case.
+    @inline(__always)
+    static func equalsIgnoringCase(_ p: UnsafeRawBufferPointer, _ start: Int, _ end: Int,
+                                   _ lowercaseLiteral: StaticString) -> Bool {
+        guard end - start == lowercaseLiteral.utf8CodeUnitCount else { return false }
+        let lit = lowercaseLiteral.utf8Start
+        for k in 0..<(end - start) where HTTP1ByteClass.lower(p[start + k]) != lit[k] {
+            return false
+        }
+        return true
+    }
+
+    /// The next element of a comma-separated list (`#element` of RFC 9110 §5.6.1) starting at `pos`,
+    /// trimmed of OWS; advances `pos` past the comma. Returns nil once `pos` reaches `end`. Empty
+    /// elements come back as empty ranges (the grammar allows them; callers decide).
+    @inline(__always)
+    static func nextListElement(_ p: UnsafeRawBufferPointer, _ pos: inout Int, _ end: Int) -> (Int, Int)? {
+        guard pos < end else { return nil }
+        var s = pos
+        var e = pos
+        while e < end && p[e] != HTTP1ByteClass.comma { e += 1 }
+        pos = e < end ? e + 1 : end
+        trimOWS(p, &s, &e)
+        return (s, e)
+    }
+
+    /// Decimal digits only, as used by Content-Length. Returns nil if any byte is not a digit or the
+    /// range is empty; values of more than 18 digits saturate to `Int.max` (they exceed any limit).
+    static func decimal(_ p: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> Int? {
+        guard start < end else { return nil }
+        var value = 0
+        for i in start..<end {
+            let d = p[i] &- 48
+            guard d < 10 else { return nil }
+            if value > (Int.max - 9) / 10 {
+                value = Int.max
+            } else if value != Int.max {
+                value = value * 10 + Int(d)
+            }
+        }
+        return value
+    }
+}

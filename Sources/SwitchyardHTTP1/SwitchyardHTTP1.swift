@@ -1,1 +1,0 @@
-// Module SwitchyardHTTP1: see docs/ARCHITECTURE.md.

@@ -1,0 +1,102 @@
+import SwitchyardCore
+
+/// Response header fields flattened into one byte array plus offsets, ready to be pointed at by
+/// an `nghttp2_nv` array for the duration of a submit call (nghttp2 copies them then).
+///
+/// The session keeps one block and reuses its capacity, so encoding a response allocates nothing
+/// once the connection has warmed up.
+struct HTTP2HeaderBlock {
+    struct Field {
+        var nameStart: Int
+        var nameCount: Int
+        var valueStart: Int
+        var valueCount: Int
+    }
+
+    var bytes: [UInt8] = []
+    var fields: [Field] = []
+
+    mutating func reset() {
+        bytes.removeAll(keepingCapacity: true)
+        fields.removeAll(keepingCapacity: true)
+    }
+
+    /// Connection-specific fields HTTP/2 forbids (RFC 9113 §8.2.2); a peer treats them as malformed.
+    static func isConnectionSpecific(_ name: String) -> Bool {
+        switch name {
+        case "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te":
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Encodes `:status` and the response's fields: names lower-cased, pseudo-headers and
+    /// connection-specific fields dropped. `content-length` is written by the codec from the real
+    /// body size (a wrong declared length would make the peer reset the stream); only a HEAD or 304
+    /// answer keeps the application's value, since it describes a body not sent. No length goes on
+    /// 1xx/204 answers, nor on responses with trailers (gRPC servers send none).
+    mutating func encodeResponseHead(_ response: HTTPResponse, isHeadRequest: Bool) {
+        reset()
+        let code = (100...999).contains(response.status.code) ? response.status.code : 500
+        appendField(name: ":status", decimal: code)
+        let mayDeclare = code >= 200 && code != 204
+        let keepDeclared = mayDeclare && (isHeadRequest || code == 304)
+        var sawContentLength = false
+        for (name, value) in response.headers {
+            if name.utf8.first == UInt8(ascii: ":") || Self.isConnectionSpecific(name) { continue }
+            if name == "content-length" {
+                if keepDeclared && !sawContentLength {
+                    sawContentLength = true
+                    appendField(name: name, value: value)
+                }
+                continue
+            }
+            appendField(name: name, value: value)
+        }
+        if mayDeclare && code != 304 && response.trailers == nil && !sawContentLength {
+            appendField(name: "content-length", decimal: response.body.count)
+        }
+    }
+
+    /// Encodes a trailer block (gRPC `grpc-status`, `grpc-message`); pseudo-headers and
+    /// connection-specific fields are not allowed there either.
+    mutating func encodeTrailers(_ trailers: HTTPHeaders) {
+        reset()
+        for (name, value) in trailers {
+            if name.utf8.first == UInt8(ascii: ":") || Self.isConnectionSpecific(name) || name == "content-length" {
+                continue
+            }
+            appendField(name: name, value: value)
+        }
+    }
+
+    /// Appends a field, lower-casing the name's ASCII letters as it copies.
+    mutating func appendField(name: String, value: String) {
+        let nameStart = bytes.count
+        for b in name.utf8 { bytes.append(b &+ ((b >= 65 && b <= 90) ? 32 : 0)) }
+        let valueStart = bytes.count
+        bytes.append(contentsOf: value.utf8)
+        fields.append(Field(nameStart: nameStart, nameCount: valueStart - nameStart,
+                            valueStart: valueStart, valueCount: bytes.count - valueStart))
+    }
+
+    mutating func appendField(name: StaticString, decimal: Int) {
+        let nameStart = bytes.count
+        bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        let valueStart = bytes.count
+        appendDecimal(decimal)
+        fields.append(Field(nameStart: nameStart, nameCount: valueStart - nameStart,
+                            valueStart: valueStart, valueCount: bytes.count - valueStart))
+    }
+
+    private mutating func appendDecimal(_ value: Int) {
+        var v = max(value, 0)
+        let start = bytes.count
+        repeat {
+            bytes.append(UInt8(ascii: "0") + UInt8(v % 10))
+            v /= 10
+        } while v > 0
+        bytes[start...].reverse()
+    }
+}

@@ -1,0 +1,92 @@
+import SwitchyardCore
+
+/// Request assembly from decoded header fields and DATA chunks.
+///
+/// nghttp2's HTTP messaging checks run before any field reaches us (RFC 9113 §8.2-8.3: lower-case
+/// names, no connection-specific fields, required and unique pseudo-headers, pseudo-headers first,
+/// `content-length` matching the DATA received); a violating stream is reset with PROTOCOL_ERROR by
+/// the library. What is left here is building Swift values straight from the decoder's bytes
+/// (one `String` per name and value, none for pseudo-header names) and enforcing our own limits.
+extension HTTP2Stream {
+    /// Records one header field of the request head or of its trailers.
+    func addField(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, maxHeaderListSize: Int) {
+        if headerListTooLarge { return }
+        headerListSize += name.count + value.count + 32
+        if headerListSize > maxHeaderListSize {
+            // Keep decoding (HPACK state must stay in sync) but stop storing; the stream is
+            // answered with 431 once the header block ends.
+            headerListTooLarge = true
+            headers = HTTPHeaders()
+            trailers = nil
+            return
+        }
+        if receivingTrailers {
+            if trailers == nil { trailers = HTTPHeaders() }
+            trailers?.addLowercased(name: String(decoding: name, as: UTF8.self),
+                                    value: String(decoding: value, as: UTF8.self))
+            return
+        }
+        if name.first == UInt8(ascii: ":") {
+            addPseudoHeader(name: name, value: value)
+            return
+        }
+        let n = String(decoding: name, as: UTF8.self)
+        let v = String(decoding: value, as: UTF8.self)
+        if n == "host" {
+            hasHost = true
+        } else if n == "content-length" {
+            contentLength = Int(v)
+        }
+        headers.addLowercased(name: n, value: v)
+    }
+
+    private func addPseudoHeader(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {
+        if Self.bytes(name, equal: ":method") {
+            method = String(decoding: value, as: UTF8.self)
+        } else if Self.bytes(name, equal: ":path") {
+            path = String(decoding: value, as: UTF8.self)
+        } else if Self.bytes(name, equal: ":authority") {
+            authority = String(decoding: value, as: UTF8.self)
+        }
+        // :scheme (validated by nghttp2) and :protocol carry nothing the gateway routes on.
+    }
+
+    /// Appends a DATA chunk. Returns false (and drops what was buffered) when the body would
+    /// exceed `maxBodyBytes`; the caller then answers 413.
+    func appendBody(_ chunk: UnsafeRawBufferPointer, maxBodyBytes: Int) -> Bool {
+        if body.count + chunk.count > maxBodyBytes {
+            body = []
+            return false
+        }
+        if body.isEmpty, let declared = contentLength, declared <= maxBodyBytes {
+            // One allocation for the whole body when the client declared its size.
+            body.reserveCapacity(declared)
+        }
+        body.append(contentsOf: chunk)
+        return true
+    }
+
+    /// The assembled request. Moves the body out (the stream keeps no second reference, so the
+    /// application owns a uniquely referenced array).
+    func takeRequest() -> HTTPRequest {
+        var fields = headers
+        if !hasHost, let authority {
+            fields.addLowercased(name: "host", value: authority)
+        }
+        // CONNECT carries no :path; its target is the authority (RFC 9113 §8.5).
+        let target = path ?? authority ?? ""
+        let head = HTTPRequestHead(method: HTTPMethod(method ?? ""), target: target, version: .http2, headers: fields)
+        let request = HTTPRequest(head: head, body: body, trailers: trailers)
+        body = []
+        headers = HTTPHeaders()
+        trailers = nil
+        return request
+    }
+
+    private static func bytes(_ buffer: UnsafeRawBufferPointer, equal literal: StaticString) -> Bool {
+        guard buffer.count == literal.utf8CodeUnitCount else { return false }
+        let lit = literal.utf8Start
+        for i in 0..<buffer.count where buffer[i] != lit[i] { return false }
+        return true
+    }
+}

@@ -1,1 +1,0 @@
-// Module SwitchyardHTTP2: see docs/ARCHITECTURE.md.

@@ -1,3 +1,0 @@
-import Testing
-
-@Test func http2TargetBuilds() { #expect(Bool(true)) }

@@ -98,6 +98,7 @@ let package = Package(
         .testTarget(name: "SwitchyardStatsTests", dependencies: ["SwitchyardStats"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SwitchyardRoutingTests", dependencies: ["SwitchyardRouting"]),
         .testTarget(name: "SwitchyardIntegrationTests",
-                    dependencies: ["SwitchyardServer", "SwitchyardGateway", "SwitchyardTestSupport"]),
+                    dependencies: ["SwitchyardServer", "SwitchyardGateway", "SwitchyardTestSupport"],
+                    exclude: ["Scripts"]),
     ]
 )

@@ -129,8 +129,10 @@ final class HTTP1Driver: ConnectionHandler, ResponseSink {
                 connection.write(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
                 continue
             }
-            write(response, slot: slot)
-            if !slot.keepAlive {
+            // While draining (shutdown, EOF) the response in hand is the last: say so.
+            let keepAlive = slot.keepAlive && !(draining && slotHead == slots.count && !parser.hasPartialRequest)
+            write(response, slot: slot, keepAlive: keepAlive)
+            if !keepAlive {
                 slots.removeAll()
                 slotHead = 0
                 connection.close(afterFlush: true)
@@ -153,13 +155,13 @@ final class HTTP1Driver: ConnectionHandler, ResponseSink {
         if wrote { lastActivity = connection.loop.now }
     }
 
-    private func write(_ response: HTTPResponse, slot: Slot) {
+    private func write(_ response: HTTPResponse, slot: Slot, keepAlive: Bool) {
         var out: [UInt8] = []
         // Small bodies go in the same buffer as the head (one iovec); large ones are queued as
         // their own array so a multi-megabyte tensor response is never copied.
         let inline = response.body.count <= 16 * 1024 || slot.headOnly
         out.reserveCapacity(256 + response.headers.count * 40 + (inline ? response.body.count : 0))
-        HTTP1ResponseEncoder.encode(response, requestVersion: slot.version, keepAlive: slot.keepAlive,
+        HTTP1ResponseEncoder.encode(response, requestVersion: slot.version, keepAlive: keepAlive,
                                     headOnly: slot.headOnly || !inline, date: local.dates.current, into: &out)
         connection.write(out)
         if !inline { connection.write(response.body) }

@@ -5,7 +5,7 @@ import Glibc
 
 /// Turns SIGTERM/SIGINT into a callback on a Dispatch queue (the default handlers are ignored so
 /// the process is not killed before shutting down gracefully).
-final class SignalWatcher: Sendable {
+final class SignalWatcher {
     private let sources: [any DispatchSourceSignal]
 
     init(signals: [Int32], handler: @escaping @Sendable (Int32) -> Void) {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import SwitchyardServer
+import SwitchyardTestSupport
 
 /// HTTP/2 (h2c) over real loopback sockets with curl, nghttp and python `h2` for raw frames.
 @Suite struct HTTP2ServerTests {
@@ -28,7 +29,8 @@ import SwitchyardServer
 
     @Test func nghttpMultiplexesStreams() throws {
         let s = try TestServer(); defer { s.stop() }
-        let urls = (0..<10).map { _ in "\(s.base)/v2/health/live" }
+        // Distinct URLs: nghttp fetches a repeated URL only once.
+        let urls = (0..<10).map { "\(s.base)/v2/health/live?i=\($0)" }
         let r = try run(Paths.tool("nghttp")!, ["-n", "--stat"] + urls)
         #expect(r.status == 0, "\(r.stderr)")
         // --stat prints one line per completed request with its status.
@@ -55,10 +57,17 @@ import SwitchyardServer
     @Test(.enabled(if: hasH2)) func badPrefaceGetsGoaway() throws {
         let s = try TestServer(); defer { s.stop() }
         let r = try probe(s, "bad-preface")
-        // Either a GOAWAY(PROTOCOL_ERROR) or, when the bytes are not even a preface, an HTTP/1.1 400
-        // — but never a hang or a crash; this preface starts like HTTP/2's, so GOAWAY is expected.
         #expect(r["goaway"] as? Bool == true, "\(r)")
         #expect(r["error_code"] as? Int == 1, "\(r)")
+    }
+
+    @Test func mangledPrefaceMagicIsAnsweredAsHTTP1() throws {
+        // Not the HTTP/2 magic, so the connection is HTTP/1.1, whose parser rejects the version.
+        let s = try TestServer(); defer { s.stop() }
+        let c = try LoopbackClient(port: s.port)
+        try c.send("PRI * HTTP/2.0\r\n\r\nXX\r\n\r\n")
+        let text = String(decoding: c.receiveUntilClose(), as: UTF8.self)
+        #expect(text.hasPrefix("HTTP/1.1 505 "), "\(text)")
     }
 
     @Test(.enabled(if: hasH2)) func dataOnClosedStreamIsAnError() throws {

@@ -78,8 +78,10 @@ def result(**kw):
 
 
 if PROBE == "bad-preface":
+    # The connection preface is the magic string followed by a SETTINGS frame (RFC 9113 3.4);
+    # a DATA frame in its place is a connection error of type PROTOCOL_ERROR.
     s = connect(2.0)
-    s.sendall(b"PRI * HTTP/2.0\r\n\r\nXX\r\n\r\n" + b"\x00" * 32)
+    s.sendall(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + (4).to_bytes(3, "big") + bytes([0, 1]) + (1).to_bytes(4, "big") + b"oops")
     fr = frames_raw(s)
     goaway = [f for f in fr if f[0] == 7]
     code = int.from_bytes(goaway[0][3][4:8], "big") if goaway else None

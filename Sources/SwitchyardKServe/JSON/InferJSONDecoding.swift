@@ -1,0 +1,132 @@
+/// Decoding of whole documents: inference requests and responses (JSON header part), parameter
+/// maps and the small repository bodies.
+enum InferJSONDecoding {
+    static func parameters(_ value: JSONValue, owner: String) throws(KServeError) -> InferParameters {
+        guard value.kind == .object else {
+            throw .invalidArgument("\(owner): 'parameters' must be an object, got \(value.kind.noun)")
+        }
+        var out = InferParameters()
+        for (key, v) in value.objectMembers {
+            switch v.kind {
+            case .bool: out[key] = .bool(v.boolValue!)
+            case .int64: out[key] = .int64(v.int64Value!)
+            case .uint64: out[key] = .uint64(v.uint64Value!)
+            case .double: out[key] = .double(v.doubleValue)
+            case .string: out[key] = .string(v.stringValue!)
+            case .array, .object, .null:
+                throw .invalidArgument("\(owner): parameter '\(key)' must be a string, number or boolean, got \(v.kind.noun)")
+            }
+        }
+        return out
+    }
+
+    /// The parsed header of an inference request: everything but the tensor data.
+    struct RequestHeader {
+        var id: String?
+        var parameters: InferParameters
+        var inputs: [PendingTensor]
+        var outputs: [InferRequestedOutput]?
+    }
+
+    static func requestHeader(_ root: JSONValue) throws(KServeError) -> RequestHeader {
+        guard root.kind == .object else {
+            throw .invalidArgument("inference request must be a JSON object, got \(root.kind.noun)")
+        }
+        var header = RequestHeader(id: nil, parameters: InferParameters(), inputs: [], outputs: nil)
+        var inputsValue: JSONValue?
+        for (key, v) in root.objectMembers {
+            switch key {
+            case "id":
+                guard let s = v.stringValue else { throw .invalidArgument("request 'id' must be a string, got \(v.kind.noun)") }
+                header.id = s
+            case "parameters": header.parameters = try parameters(v, owner: "request")
+            case "inputs": inputsValue = v
+            case "outputs": header.outputs = try requestedOutputs(v)
+            default: break
+            }
+        }
+        guard let inputsValue else { throw .invalidArgument("inference request has no 'inputs'") }
+        guard inputsValue.kind == .array else {
+            throw .invalidArgument("'inputs' must be an array, got \(inputsValue.kind.noun)")
+        }
+        for (i, v) in inputsValue.arrayElements.enumerated() {
+            let t = try TensorJSONDecoding.pendingTensor(v, role: "input", position: i, list: "inputs")
+            if header.inputs.contains(where: { $0.name == t.name }) {
+                throw .invalidArgument("input '\(t.name)' appears more than once")
+            }
+            header.inputs.append(t)
+        }
+        return header
+    }
+
+    static func requestedOutputs(_ value: JSONValue) throws(KServeError) -> [InferRequestedOutput] {
+        guard value.kind == .array else { throw .invalidArgument("'outputs' must be an array, got \(value.kind.noun)") }
+        var outputs: [InferRequestedOutput] = []
+        for (i, v) in value.arrayElements.enumerated() {
+            guard v.kind == .object else { throw .invalidArgument("outputs[\(i)] must be an object, got \(v.kind.noun)") }
+            var name: String?
+            var params = InferParameters()
+            for (key, m) in v.objectMembers {
+                switch key {
+                case "name":
+                    guard let s = m.stringValue else { throw .invalidArgument("outputs[\(i)]: 'name' must be a string, got \(m.kind.noun)") }
+                    name = s
+                case "parameters": params = try parameters(m, owner: "outputs[\(i)]")
+                default: break
+                }
+            }
+            guard let name else { throw .invalidArgument("outputs[\(i)] has no 'name'") }
+            if outputs.contains(where: { $0.name == name }) {
+                throw .invalidArgument("output '\(name)' is requested more than once")
+            }
+            if let b = params[BinaryTensorParameters.binaryData], b.boolValue == nil {
+                throw .invalidArgument("output '\(name)': binary_data must be a boolean, got \(b)")
+            }
+            outputs.append(InferRequestedOutput(name: name, parameters: params))
+        }
+        return outputs
+    }
+
+    /// The parsed header of an inference response.
+    struct ResponseHeader {
+        var modelName: String
+        var modelVersion: String?
+        var id: String?
+        var parameters: InferParameters
+        var outputs: [PendingTensor]
+    }
+
+    static func responseHeader(_ root: JSONValue) throws(KServeError) -> ResponseHeader {
+        guard root.kind == .object else {
+            throw .invalidArgument("inference response must be a JSON object, got \(root.kind.noun)")
+        }
+        var header = ResponseHeader(modelName: "", modelVersion: nil, id: nil, parameters: InferParameters(), outputs: [])
+        var sawName = false
+        var outputsValue: JSONValue?
+        for (key, v) in root.objectMembers {
+            switch key {
+            case "model_name":
+                guard let s = v.stringValue else { throw .invalidArgument("response 'model_name' must be a string") }
+                header.modelName = s
+                sawName = true
+            case "model_version":
+                guard let s = v.stringValue else { throw .invalidArgument("response 'model_version' must be a string") }
+                header.modelVersion = s
+            case "id":
+                guard let s = v.stringValue else { throw .invalidArgument("response 'id' must be a string") }
+                header.id = s
+            case "parameters": header.parameters = try parameters(v, owner: "response")
+            case "outputs": outputsValue = v
+            default: break
+            }
+        }
+        guard sawName else { throw .invalidArgument("inference response has no 'model_name'") }
+        if let outputsValue {
+            guard outputsValue.kind == .array else { throw .invalidArgument("'outputs' must be an array") }
+            for (i, v) in outputsValue.arrayElements.enumerated() {
+                header.outputs.append(try TensorJSONDecoding.pendingTensor(v, role: "output", position: i, list: "outputs"))
+            }
+        }
+        return header
+    }
+}

@@ -1,0 +1,76 @@
+/// An append-only JSON writer into a byte array, used for every document this module produces.
+///
+/// Why not Foundation's coders: a response with tens of thousands of floats must encode in well
+/// under a millisecond; this writer appends bytes directly, formats integers by hand, and
+/// formats floats with Swift's shortest round-trip algorithm (see `JSONNumberFormatting`).
+/// Commas are tracked with one flag: after a value a comma is due, after `{`, `[` or a key not.
+struct JSONWriter {
+    var bytes: [UInt8] = []
+    private var needsComma = false
+
+    init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
+
+    @inline(__always) private mutating func separator() {
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+    }
+
+    mutating func beginObject() { separator(); bytes.append(UInt8(ascii: "{")); needsComma = false }
+    mutating func endObject() { bytes.append(UInt8(ascii: "}")); needsComma = true }
+    mutating func beginArray() { separator(); bytes.append(UInt8(ascii: "[")); needsComma = false }
+    mutating func endArray() { bytes.append(UInt8(ascii: "]")); needsComma = true }
+
+    mutating func key(_ name: String) {
+        separator()
+        JSONNumberFormatting.appendQuoted(name, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
+    mutating func string(_ value: String) {
+        separator()
+        JSONNumberFormatting.appendQuoted(value, to: &bytes)
+        needsComma = true
+    }
+
+    mutating func bool(_ value: Bool) {
+        separator()
+        if value { bytes.append(contentsOf: [0x74, 0x72, 0x75, 0x65]) } else { bytes.append(contentsOf: [0x66, 0x61, 0x6C, 0x73, 0x65]) }
+        needsComma = true
+    }
+
+    mutating func int(_ value: Int64) { separator(); JSONNumberFormatting.appendInt64(value, to: &bytes); needsComma = true }
+    mutating func uint(_ value: UInt64) { separator(); JSONNumberFormatting.appendUInt64(value, to: &bytes); needsComma = true }
+    mutating func double(_ value: Double) { separator(); JSONNumberFormatting.appendDouble(value, to: &bytes); needsComma = true }
+
+    mutating func parameter(_ value: InferParameterValue) {
+        switch value {
+        case .bool(let v): bool(v)
+        case .int64(let v): int(v)
+        case .uint64(let v): uint(v)
+        case .double(let v): double(v)
+        case .string(let v): string(v)
+        }
+    }
+
+    mutating func parameters(_ parameters: InferParameters) {
+        beginObject()
+        for entry in parameters {
+            key(entry.name)
+            parameter(entry.value)
+        }
+        endObject()
+    }
+
+    mutating func shape(_ shape: [Int64]) {
+        beginArray()
+        for d in shape { int(d) }
+        endArray()
+    }
+
+    /// Writes a tensor's data as one flat JSON array (row-major, as Triton writes it).
+    mutating func tensorData(_ tensor: InferTensor) throws(KServeError) {
+        separator()
+        try TensorJSONEncoding.appendData(of: tensor, to: &bytes)
+        needsComma = true
+    }
+}

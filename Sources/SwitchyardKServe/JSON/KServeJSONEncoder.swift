@@ -1,0 +1,108 @@
+import SwitchyardCore
+
+/// An encoded inference body: the JSON header, then any binary tensors.
+public struct EncodedInferBody: Sendable, Hashable {
+    public var bytes: [UInt8]
+    /// Length of the JSON header when binary tensors follow it (the value of the
+    /// `Inference-Header-Content-Length` header); nil when the body is pure JSON.
+    public var jsonHeaderLength: Int?
+
+    /// `application/octet-stream` when binary data is present, else `application/json`, as
+    /// Triton's http_server.cc sets it.
+    public var contentType: String { jsonHeaderLength == nil ? "application/json" : "application/octet-stream" }
+
+    /// A 200 response carrying this body with its content type and, for binary bodies, the
+    /// `Inference-Header-Content-Length` header.
+    public func httpResponse(status: HTTPStatus = .ok) -> HTTPResponse {
+        var headers = HTTPHeaders()
+        headers.add(name: "content-type", value: contentType)
+        if let n = jsonHeaderLength { headers.add(name: BinaryTensorExtension.headerName, value: String(n)) }
+        return HTTPResponse(status: status, headers: headers, body: bytes)
+    }
+}
+
+/// Encoders for OIP v2 REST bodies. No Foundation: see `JSONWriter`.
+public enum KServeJSONEncoder {
+    /// Encodes a response; outputs the request asked for as binary (per-output `binary_data`, or
+    /// `binary_data_output`) go after the JSON header with `binary_data_size` set.
+    public static func encode(_ response: InferResponse, for request: InferRequest) throws(KServeError) -> EncodedInferBody {
+        try encode(response, binaryOutput: { request.wantsBinary(output: $0) })
+    }
+
+    /// Encodes a response, choosing per output name whether it goes as binary.
+    public static func encode(_ response: InferResponse, binaryOutput: (String) -> Bool) throws(KServeError) -> EncodedInferBody {
+        let binary = response.outputs.map { binaryOutput($0.name) }
+        var w = JSONWriter(capacity: estimatedCapacity(response.outputs, binary))
+        w.beginObject()
+        w.key("model_name"); w.string(response.modelName)
+        if let v = response.modelVersion { w.key("model_version"); w.string(v) }
+        if let id = response.id { w.key("id"); w.string(id) }
+        if !response.parameters.isEmpty { w.key("parameters"); w.parameters(response.parameters) }
+        w.key("outputs")
+        try tensors(response.outputs, binary: binary, into: &w)
+        w.endObject()
+        return finish(w.bytes, response.outputs, binary)
+    }
+
+    /// Encodes a request (used by clients, proxies and tests); `binaryInputs` sends every input
+    /// through the binary extension.
+    public static func encode(_ request: InferRequest, binaryInputs: Bool = false) throws(KServeError) -> EncodedInferBody {
+        let binary = request.inputs.map { _ in binaryInputs }
+        var w = JSONWriter(capacity: estimatedCapacity(request.inputs, binary))
+        w.beginObject()
+        if let id = request.id { w.key("id"); w.string(id) }
+        if !request.parameters.isEmpty { w.key("parameters"); w.parameters(request.parameters) }
+        w.key("inputs")
+        try tensors(request.inputs, binary: binary, into: &w)
+        if let outputs = request.outputs {
+            w.key("outputs")
+            w.beginArray()
+            for o in outputs {
+                w.beginObject()
+                w.key("name"); w.string(o.name)
+                if !o.parameters.isEmpty { w.key("parameters"); w.parameters(o.parameters) }
+                w.endObject()
+            }
+            w.endArray()
+        }
+        w.endObject()
+        return finish(w.bytes, request.inputs, binary)
+    }
+
+    private static func tensors(_ tensors: [InferTensor], binary: [Bool], into w: inout JSONWriter) throws(KServeError) {
+        w.beginArray()
+        for (t, isBinary) in zip(tensors, binary) {
+            w.beginObject()
+            w.key("name"); w.string(t.name)
+            w.key("datatype"); w.string(t.datatype.rawValue)
+            w.key("shape"); w.shape(t.shape)
+            var parameters = t.parameters
+            if isBinary { parameters[BinaryTensorParameters.binaryDataSize] = .int64(Int64(t.serializedByteCount)) }
+            if !parameters.isEmpty { w.key("parameters"); w.parameters(parameters) }
+            if !isBinary { w.key("data"); try w.tensorData(t) }
+            w.endObject()
+        }
+        w.endArray()
+    }
+
+    private static func finish(_ json: [UInt8], _ tensors: [InferTensor], _ binary: [Bool]) -> EncodedInferBody {
+        guard binary.contains(true) else { return EncodedInferBody(bytes: json, jsonHeaderLength: nil) }
+        var bytes = json
+        bytes.reserveCapacity(json.count + zip(tensors, binary).reduce(0) { $0 + ($1.1 ? $1.0.serializedByteCount : 0) })
+        for (t, isBinary) in zip(tensors, binary) where isBinary {
+            switch t.data {
+            case .raw(let b): bytes.append(contentsOf: b)
+            case .bytes(let e): BytesElementCodec.append(e, to: &bytes)
+            }
+        }
+        return EncodedInferBody(bytes: bytes, jsonHeaderLength: json.count)
+    }
+
+    private static func estimatedCapacity(_ tensors: [InferTensor], _ binary: [Bool]) -> Int {
+        var n = 256
+        for (t, isBinary) in zip(tensors, binary) {
+            n += 128 + (isBinary ? t.serializedByteCount : t.dataElementCount * 12)
+        }
+        return n
+    }
+}

@@ -1,0 +1,161 @@
+import CSimdjson
+
+/// The only Swift file that talks to the CSimdjson shim: a parser and a read-only view of the
+/// values of its current document. A `JSONValue` is valid only until the parser parses again,
+/// so values never escape one decode call.
+final class SimdjsonParser {
+    private let handle: OpaquePointer
+
+    init() {
+        guard let h = csj_parser_new() else { fatalError("simdjson: out of memory creating a parser") }
+        handle = h
+    }
+
+    deinit { csj_parser_free(handle) }
+
+    /// Parses a whole JSON text. `what` names the document in the error message.
+    func parse(_ bytes: UnsafeRawBufferPointer, what: String) throws(KServeError) -> JSONValue {
+        var root = csj_element()
+        var message: UnsafePointer<CChar>? = nil
+        let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
+        // simdjson rejects a null pointer even for length 0; give it a valid empty buffer.
+        let status: Int32 = base.map { csj_parse(handle, $0, bytes.count, &root, &message) }
+            ?? [UInt8(0)].withUnsafeBufferPointer { csj_parse(handle, $0.baseAddress!, 0, &root, &message) }
+        if status != 0 {
+            let text = message.map { String(cString: $0) } ?? "error \(status)"
+            throw .invalidArgument("failed to parse the \(what) JSON: \(text)")
+        }
+        return JSONValue(element: root)
+    }
+}
+
+struct JSONValue {
+    enum Kind: Equatable {
+        case array, object, int64, uint64, double, string, bool, null
+
+        /// How error messages name a value's type.
+        var noun: String {
+            switch self {
+            case .array: return "an array"
+            case .object: return "an object"
+            case .int64, .uint64, .double: return "a number"
+            case .string: return "a string"
+            case .bool: return "a boolean"
+            case .null: return "null"
+            }
+        }
+
+        init(code: Int32) {
+            switch code {
+            case Int32(CSJ_ARRAY.rawValue): self = .array
+            case Int32(CSJ_OBJECT.rawValue): self = .object
+            case Int32(CSJ_INT64.rawValue): self = .int64
+            case Int32(CSJ_UINT64.rawValue): self = .uint64
+            case Int32(CSJ_DOUBLE.rawValue): self = .double
+            case Int32(CSJ_STRING.rawValue): self = .string
+            case Int32(CSJ_BOOL.rawValue): self = .bool
+            default: self = .null
+            }
+        }
+    }
+
+    let element: csj_element
+
+    var kind: Kind { Kind(code: csj_type(element)) }
+
+    var stringValue: String? {
+        guard kind == .string else { return nil }
+        let s = csj_get_string(element)
+        guard let p = s.ptr else { return "" }
+        return String(decoding: UnsafeRawBufferPointer(start: p, count: s.len), as: UTF8.self)
+    }
+
+    var boolValue: Bool? { kind == .bool ? csj_get_bool(element) : nil }
+    var int64Value: Int64? { kind == .int64 ? csj_get_int64(element) : nil }
+    var uint64Value: UInt64? { kind == .uint64 ? csj_get_uint64(element) : nil }
+    var doubleValue: Double { csj_get_double(element) }
+
+    /// Members in document order (keys decoded as UTF-8).
+    var objectMembers: [(key: String, value: JSONValue)] {
+        let n = csj_object_count(element)
+        guard n > 0 else { return [] }
+        var fields = [csj_field](repeating: csj_field(), count: n)
+        let got = fields.withUnsafeMutableBufferPointer { csj_object_fields(element, $0.baseAddress, n) }
+        return fields[0..<got].map { f in
+            let key = f.key.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: f.key_len), as: UTF8.self) } ?? ""
+            return (key, JSONValue(element: f.value))
+        }
+    }
+
+    var arrayElements: [JSONValue] {
+        let n = csj_array_count(element)
+        guard n > 0 else { return [] }
+        var out = [csj_element](repeating: csj_element(), count: n)
+        let got = out.withUnsafeMutableBufferPointer { csj_array_elements(element, $0.baseAddress, n) }
+        return out[0..<got].map(JSONValue.init(element:))
+    }
+
+    /// Result of flattening a `data` value into a typed buffer.
+    struct Fill {
+        enum Status { case ok, wrongType(found: Kind), outOfRange, tooDeep }
+        var count: Int
+        var index: Int
+        var status: Status
+
+        static let empty = Fill(count: 0, index: 0, status: .ok)
+
+        init(count: Int, index: Int, status: Status) {
+            self.count = count
+            self.index = index
+            self.status = status
+        }
+
+        init(_ r: csj_fill_result) {
+            count = r.count
+            index = r.index
+            switch r.status {
+            case Int32(CSJ_FILL_OK.rawValue): status = .ok
+            case Int32(CSJ_FILL_WRONG_TYPE.rawValue): status = .wrongType(found: Kind(code: r.found))
+            case Int32(CSJ_FILL_OUT_OF_RANGE.rawValue): status = .outOfRange
+            default: status = .tooDeep
+            }
+        }
+    }
+
+    /// Converts every scalar of this (possibly nested) array into `datatype` and writes them to
+    /// `buffer`, which holds `capacity` elements. Counting continues beyond the capacity.
+    func fillNumeric(_ datatype: InferDatatype, into buffer: UnsafeMutableRawPointer?, capacity: Int) -> Fill {
+        Fill(csj_fill_numeric(element, Self.dtypeCode(datatype), buffer, capacity))
+    }
+
+    /// Collects the strings of this (possibly nested) array as BYTES elements.
+    func fillStrings(capacity: Int) -> (Fill, [[UInt8]]) {
+        var slices = [csj_slice](repeating: csj_slice(), count: capacity)
+        let fill = slices.withUnsafeMutableBufferPointer { Fill(csj_fill_strings(element, $0.baseAddress, capacity)) }
+        guard case .ok = fill.status, fill.count <= capacity else { return (fill, []) }
+        let elements = slices[0..<fill.count].map { s -> [UInt8] in
+            guard let p = s.ptr, s.len > 0 else { return [] }
+            return Array(UnsafeRawBufferPointer(start: p, count: s.len))
+        }
+        return (fill, elements)
+    }
+
+    private static func dtypeCode(_ t: InferDatatype) -> Int32 {
+        let code: csj_dtype
+        switch t {
+        case .bool: code = CSJ_DT_BOOL
+        case .uint8: code = CSJ_DT_UINT8
+        case .uint16: code = CSJ_DT_UINT16
+        case .uint32: code = CSJ_DT_UINT32
+        case .uint64: code = CSJ_DT_UINT64
+        case .int8: code = CSJ_DT_INT8
+        case .int16: code = CSJ_DT_INT16
+        case .int32: code = CSJ_DT_INT32
+        case .int64: code = CSJ_DT_INT64
+        case .fp32: code = CSJ_DT_FP32
+        case .fp64: code = CSJ_DT_FP64
+        case .fp16, .bf16, .bytes: code = csj_dtype(rawValue: 0)
+        }
+        return Int32(code.rawValue)
+    }
+}

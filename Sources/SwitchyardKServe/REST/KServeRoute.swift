@@ -1,0 +1,115 @@
+import SwitchyardCore
+
+/// A model named in a URL, with the optional `/versions/{v}` segment.
+public struct ModelReference: Sendable, Hashable {
+    public var name: String
+    public var version: String?
+    public init(name: String, version: String? = nil) { self.name = name; self.version = version }
+}
+
+/// The REST endpoints Switchyard serves, as a pure function of method and path.
+public enum KServeRoute: Sendable, Hashable {
+    case healthLive
+    case healthReady
+    case serverMetadata
+    case modelMetadata(ModelReference)
+    case modelReady(ModelReference)
+    case modelInfer(ModelReference)
+    /// Triton's statistics extension; nil model means all models (`GET /v2/models/stats`).
+    case modelStatistics(ModelReference?)
+    case repositoryIndex
+    case repositoryLoad(model: String)
+    case repositoryUnload(model: String)
+    /// `POST /v2/experiments/{name}/outcomes`: the gateway's outcome reporting endpoint.
+    case experimentOutcomes(experiment: String)
+
+    /// The method each route answers.
+    public var method: HTTPMethod {
+        switch self {
+        case .healthLive, .healthReady, .serverMetadata, .modelMetadata, .modelReady, .modelStatistics: return .GET
+        case .modelInfer, .repositoryIndex, .repositoryLoad, .repositoryUnload, .experimentOutcomes: return .POST
+        }
+    }
+
+    /// The outcome of routing a request.
+    public enum Match: Sendable, Hashable {
+        case route(KServeRoute)
+        /// Known path, wrong method: answer 405 with an `Allow` header.
+        case methodNotAllowed(allowed: HTTPMethod)
+        /// Unknown path (or a segment that does not percent-decode): answer 404.
+        case notFound
+    }
+
+    /// Routes `method` + `target` (a request target; any `?query` is ignored). Path segments
+    /// are percent-decoded, so `/v2/models/my%20model/infer` names `my model`. HEAD is accepted
+    /// wherever GET is.
+    public static func parse(method: HTTPMethod, path target: some StringProtocol) -> Match {
+        var path = Substring(target)
+        if let q = path.firstIndex(where: { $0 == "?" || $0 == "#" }) { path = path[..<q] }
+        let raw = path.split(separator: "/", omittingEmptySubsequences: false)
+        // A leading "/" yields an empty first segment; a trailing "/" is tolerated.
+        guard raw.first == "", raw.count >= 2 else { return .notFound }
+        var segments: [String] = []
+        for s in raw.dropFirst() {
+            guard let decoded = percentDecode(s) else { return .notFound }
+            segments.append(decoded)
+        }
+        if segments.count > 1, segments.last == "" { segments.removeLast() }
+        guard let route = match(segments) else { return .notFound }
+        let effective = method == .HEAD ? HTTPMethod.GET : method
+        return effective == route.method ? .route(route) : .methodNotAllowed(allowed: route.method)
+    }
+
+    private static func match(_ s: [String]) -> KServeRoute? {
+        guard s.first == "v2" else { return nil }
+        let rest = Array(s.dropFirst())
+        switch rest.count {
+        case 0: return .serverMetadata
+        case 2 where rest[0] == "health":
+            if rest[1] == "live" { return .healthLive }
+            if rest[1] == "ready" { return .healthReady }
+            return nil
+        case 2 where rest[0] == "repository" && rest[1] == "index": return .repositoryIndex
+        case 4 where rest[0] == "repository" && rest[1] == "models" && !rest[2].isEmpty:
+            if rest[3] == "load" { return .repositoryLoad(model: rest[2]) }
+            if rest[3] == "unload" { return .repositoryUnload(model: rest[2]) }
+            return nil
+        case 3 where rest[0] == "experiments" && rest[2] == "outcomes" && !rest[1].isEmpty:
+            return .experimentOutcomes(experiment: rest[1])
+        default: break
+        }
+        guard rest.first == "models", rest.count >= 2 else { return nil }
+        if rest.count == 2 && rest[1] == "stats" { return .modelStatistics(nil) }
+        let name = rest[1]
+        guard !name.isEmpty else { return nil }
+        var tail = rest.dropFirst(2)
+        var version: String?
+        if tail.first == "versions" {
+            guard tail.count >= 2, !tail[tail.startIndex + 1].isEmpty else { return nil }
+            version = tail[tail.startIndex + 1]
+            tail = tail.dropFirst(2)
+        }
+        let model = ModelReference(name: name, version: version)
+        switch Array(tail) {
+        case []: return .modelMetadata(model)
+        case ["ready"]: return .modelReady(model)
+        case ["infer"]: return .modelInfer(model)
+        case ["stats"]: return .modelStatistics(model)
+        default: return nil
+        }
+    }
+
+    /// RFC 3986 percent-decoding of one path segment; nil for a malformed escape or non-UTF-8.
+    static func percentDecode(_ s: Substring) -> String? {
+        guard s.utf8.contains(0x25) else { return String(s) }
+        var out: [UInt8] = []
+        var it = Array(s.utf8)[...]
+        while let c = it.popFirst() {
+            if c != 0x25 { out.append(c); continue }
+            guard let h = it.popFirst(), let l = it.popFirst(),
+                  let hi = GRPCStatus.hexValue(h), let lo = GRPCStatus.hexValue(l) else { return nil }
+            out.append(hi << 4 | lo)
+        }
+        return String(validating: out, as: UTF8.self)
+    }
+}

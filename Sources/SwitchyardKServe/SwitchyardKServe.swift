@@ -1,1 +1,0 @@
-// Module SwitchyardKServe: see docs/ARCHITECTURE.md.

@@ -77,7 +77,7 @@ let package = Package(
         // The gateway: model repository, inference pipeline, admin API.
         .target(name: "SwitchyardGateway",
                 dependencies: ["SwitchyardServer", "SwitchyardKServe", "SwitchyardRuntime",
-                               "SwitchyardRouting", "SwitchyardStats", "SwitchyardCore"],
+                               "SwitchyardRouting", "SwitchyardStats", "SwitchyardCore", "SwitchyardTransport", "Yams"],
                 swiftSettings: strict),
 
         .executableTarget(name: "switchyard",

@@ -1,1 +1,0 @@
-// Module SwitchyardKernels: see docs/ARCHITECTURE.md.

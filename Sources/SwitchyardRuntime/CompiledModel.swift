@@ -1,0 +1,117 @@
+import Foundation
+import Synchronization
+
+/// An ONNX model loaded, validated and ready to run.
+///
+/// Loading decodes the file, checks every node against the op registry at the model's opsets,
+/// builds one operator per node and plans the graph once (dynamic dimensions set to 1) so shape
+/// errors surface at load. Each distinct input-shape signature (in practice: each batch size) gets
+/// its own execution plan, made on first use and cached. `run` may be called from any number of
+/// threads at once.
+public final class CompiledModel: Sendable {
+    public let name: String
+    /// Graph inputs (initializers excluded), in graph order. Dynamic dimensions are -1.
+    public let inputs: [TensorInfo]
+    /// Graph outputs, in graph order.
+    public let outputs: [TensorInfo]
+    /// Imported opset version per domain (`ai.onnx` for the default domain).
+    public let opsets: [String: Int]
+    public let irVersion: Int
+    public let producer: String
+
+    let graph: Graph
+    let operators: [any Operator]
+    private let plans = Mutex<[ExecutionPlan]>([])
+    private static let maxCachedPlans = 16
+
+    /// Loads a model from `.onnx` bytes.
+    /// - Parameters:
+    ///   - bytes: the serialized ModelProto.
+    ///   - name: used in error messages and as the default graph name.
+    /// - Throws: `ModelError` for corrupt files and anything outside the supported subset.
+    public init(bytes: [UInt8], name: String) throws(ModelError) {
+        var graph = try ModelDecoder.decode(bytes, name: name)
+        graph.nodes = try GraphValidator.topologicallySorted(graph)
+        operators = try GraphValidator.buildOperators(graph)
+        self.graph = graph
+        self.name = name
+        inputs = graph.inputs
+        outputs = graph.outputs
+        opsets = Dictionary(uniqueKeysWithValues: graph.opsets.map { ($0.key.isEmpty ? "ai.onnx" : $0.key, $0.value) })
+        irVersion = graph.irVersion
+        producer = graph.producer
+        // Plan once with every dynamic dimension at 1: validates shapes through the whole graph.
+        let probe = graph.inputs.map { $0.shape.map { $0 < 0 ? 1 : $0 } }
+        do {
+            let plan = try Planner.plan(graph: graph, operators: operators, inputShapes: probe)
+            plans.withLock { $0.append(plan) }
+        } catch {
+            if let node = error.node { throw ModelError.node(node, .invalidGraph, error.message) }
+            throw ModelError(.invalidGraph, "model '\(name)': \(error.message)")
+        }
+    }
+
+    /// Loads a model from a file.
+    public convenience init(contentsOf path: String) throws(ModelError) {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ModelError(.corrupt, "cannot read model file '\(path)'")
+        }
+        let base = (path as NSString).lastPathComponent
+        try self.init(bytes: [UInt8](data), name: base.hasSuffix(".onnx") ? String(base.dropLast(5)) : base)
+    }
+
+    /// Runs the model.
+    /// - Parameters:
+    ///   - inputs: one tensor per graph input, by name.
+    ///   - outputs: the outputs to return (all when nil).
+    /// - Returns: the requested outputs by name.
+    /// - Throws: `InferenceError` naming the input and the expected shape when an input is missing,
+    ///   unknown, or of the wrong type, rank or dimensions.
+    public func run(_ inputs: [String: Tensor], outputs: [String]? = nil) throws(InferenceError) -> [String: Tensor] {
+        let ordered = try runOrdered(inputs, outputs: outputs)
+        var result: [String: Tensor] = [:]
+        result.reserveCapacity(ordered.count)
+        for (name, tensor) in ordered { result[name] = tensor }
+        return result
+    }
+
+    /// Runs the model and returns the outputs in graph-output order (or the order of `outputs`).
+    public func runOrdered(_ inputs: [String: Tensor], outputs requested: [String]? = nil) throws(InferenceError) -> [(name: String, tensor: Tensor)] {
+        let ordered = try InputValidator.order(inputs, expected: self.inputs)
+        let plan = try plan(for: ordered)
+        let values = try Executor.run(plan, graph: graph, inputs: ordered)
+        guard let requested else { return zip(outputs, values).map { ($0.name, $1) } }
+        var result: [(name: String, tensor: Tensor)] = []
+        for name in requested {
+            guard let k = outputs.firstIndex(where: { $0.name == name }) else {
+                throw InferenceError(.unknownOutput, "model '\(self.name)' has no output '\(name)' (outputs: \(outputs.map(\.name).joined(separator: ", ")))")
+            }
+            result.append((name, values[k]))
+        }
+        return result
+    }
+
+    /// Runs with inputs given positionally in graph-input order (the fastest entry point: no
+    /// dictionary). Returns outputs in graph-output order.
+    public func run(positional inputs: [Tensor]) throws(InferenceError) -> [Tensor] {
+        try InputValidator.check(inputs, expected: self.inputs)
+        return try Executor.run(try plan(for: inputs), graph: graph, inputs: inputs)
+    }
+
+    private func plan(for inputs: [Tensor]) throws(InferenceError) -> ExecutionPlan {
+        if let plan = plans.withLock({ plans in plans.last(where: { $0.matches(inputs) }) }) { return plan }
+        let shapes = inputs.map(\.shape)
+        let plan: ExecutionPlan
+        do {
+            plan = try Planner.plan(graph: graph, operators: operators, inputShapes: shapes)
+        } catch {
+            let at = error.node.map { "node '\($0.name)' (\($0.qualifiedOpType)): " } ?? ""
+            throw InferenceError(.executionFailed, "model '\(name)' cannot run on input shapes \(shapes): \(at)\(error.message)")
+        }
+        plans.withLock { plans in
+            if plans.count >= Self.maxCachedPlans { plans.remove(at: 1) }  // keep the load-time plan
+            plans.append(plan)
+        }
+        return plan
+    }
+}

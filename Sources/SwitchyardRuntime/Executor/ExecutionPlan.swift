@@ -1,0 +1,68 @@
+import Synchronization
+
+/// One kernel invocation in a plan.
+struct Step: Sendable {
+    let op: any Operator
+    let nodeIndex: Int
+    let args: KernelArgs
+}
+
+/// How a graph output is produced: written by a kernel straight into the returned buffer, or
+/// copied after the run from a constant, an input or another output.
+enum OutputBinding: Sendable {
+    case direct(Slot)
+    case copy(from: Slot, type: ElementType, shape: [Int])
+}
+
+/// A model compiled for one input-shape signature: the kernels to run in order with every
+/// operand's location fixed, and the arena size. Frames (arena + pointer tables) are pooled, so a
+/// steady-state run allocates only the output tensors it returns.
+final class ExecutionPlan: Sendable {
+    /// The input shapes this plan was made for, in graph-input order.
+    let inputShapes: [[Int]]
+    let steps: [Step]
+    let arenaBytes: Int
+    let inputSlots: [Slot]
+    let outputs: [OutputBinding]
+    let stringSlotCount: Int
+    /// Constant STRING values preloaded into every new frame.
+    let constantStrings: [(slot: Int, values: [String])]
+    /// Keeps the constant tensors whose memory the slots point into alive.
+    let constants: [Tensor]
+    private let pool = Mutex<[Frame]>([])
+
+    init(inputShapes: [[Int]], steps: [Step], arenaBytes: Int, inputSlots: [Slot], outputs: [OutputBinding],
+         stringSlotCount: Int, constantStrings: [(slot: Int, values: [String])], constants: [Tensor]) {
+        self.inputShapes = inputShapes
+        self.steps = steps
+        self.arenaBytes = arenaBytes
+        self.inputSlots = inputSlots
+        self.outputs = outputs
+        self.stringSlotCount = stringSlotCount
+        self.constantStrings = constantStrings
+        self.constants = constants
+    }
+
+    /// Takes a free frame, or makes one when every pooled frame is in use by another thread.
+    func takeFrame() -> Frame {
+        if let frame = pool.withLock({ $0.popLast() }) { return frame }
+        let frame = Frame(arenaBytes: arenaBytes, inputCount: inputSlots.count, outputCount: outputs.count,
+                          stringSlots: stringSlotCount)
+        for (slot, values) in constantStrings { frame.strings[slot] = values }
+        return frame
+    }
+
+    /// Returns a frame for reuse. The pool is capped so a burst of concurrency does not pin memory.
+    func returnFrame(_ frame: Frame) {
+        pool.withLock { frames in
+            if frames.count < 16 { frames.append(frame) }
+        }
+    }
+
+    /// True when the given shapes are this plan's signature (no allocation: compared in place).
+    func matches(_ shapes: borrowing [Tensor]) -> Bool {
+        guard shapes.count == inputShapes.count else { return false }
+        for i in 0..<inputShapes.count where shapes[i].shape != inputShapes[i] { return false }
+        return true
+    }
+}

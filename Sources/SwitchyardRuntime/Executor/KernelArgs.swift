@@ -1,0 +1,93 @@
+/// Where a value lives during one run. Decided once per plan, so a kernel's pointer lookup is a
+/// switch and an add.
+enum Location: @unchecked Sendable {  // pointers into plan-owned, immutable constants
+    /// Plan-owned constant memory (initializer or folded value), never written.
+    case constant(UnsafeMutableRawPointer)
+    /// Offset into the frame's arena.
+    case arena(Int)
+    /// The caller's input tensor number `i` (read only).
+    case input(Int)
+    /// The output tensor number `i`, allocated per call and returned to the caller.
+    case output(Int)
+    /// STRING values live in the frame's string table at this index.
+    case strings(Int)
+}
+
+/// A value as a kernel sees it: element type, concrete shape, location.
+struct Slot: @unchecked Sendable {
+    let type: ElementType
+    let shape: [Int]
+    let location: Location
+
+    var count: Int { shape.reduce(1, *) }
+    var rank: Int { shape.count }
+}
+
+/// The operands of one step: input slots (`nil` for an omitted optional input), output slots and
+/// the arena offset of the step's scratch memory.
+struct KernelArgs: Sendable {
+    let inputs: [Slot?]
+    let outputs: [Slot]
+    let scratchOffset: Int
+    let scratchBytes: Int
+
+    func input(_ i: Int) -> Slot {
+        inputs[i]!  // the planner only passes nil where the op's inference accepted nil
+    }
+
+    func optionalInput(_ i: Int) -> Slot? { i < inputs.count ? inputs[i] : nil }
+}
+
+/// Per-run memory: the arena, the caller's input pointers, the output buffers and the string
+/// table. Owned by one thread at a time (taken from and returned to a plan's pool).
+final class Frame: @unchecked Sendable {
+    let arena: UnsafeMutableRawPointer
+    let arenaBytes: Int
+    var inputPointers: [UnsafeMutableRawPointer]
+    var outputPointers: [UnsafeMutableRawPointer]
+    var strings: [[String]]
+
+    init(arenaBytes: Int, inputCount: Int, outputCount: Int, stringSlots: Int) {
+        self.arenaBytes = arenaBytes
+        arena = UnsafeMutableRawPointer.allocate(byteCount: max(arenaBytes, 64), alignment: 64)
+        let dangling = arena
+        inputPointers = Array(repeating: dangling, count: inputCount)
+        outputPointers = Array(repeating: dangling, count: outputCount)
+        strings = Array(repeating: [], count: stringSlots)
+    }
+
+    deinit { arena.deallocate() }
+
+    @inline(__always)
+    func raw(_ slot: Slot) -> UnsafeMutableRawPointer {
+        switch slot.location {
+        case .constant(let p): p
+        case .arena(let offset): arena + offset
+        case .input(let i): inputPointers[i]
+        case .output(let i): outputPointers[i]
+        case .strings: preconditionFailure("STRING slot has no raw memory")
+        }
+    }
+
+    @inline(__always)
+    func pointer<T>(_ slot: Slot, _ type: T.Type = T.self) -> UnsafeMutablePointer<T> {
+        raw(slot).assumingMemoryBound(to: T.self)
+    }
+
+    @inline(__always)
+    func buffer<T>(_ slot: Slot, _ type: T.Type = T.self) -> UnsafeMutableBufferPointer<T> {
+        UnsafeMutableBufferPointer(start: pointer(slot, T.self), count: slot.count)
+    }
+
+    func scratch(_ args: KernelArgs) -> UnsafeMutableRawPointer { arena + args.scratchOffset }
+
+    func stringValues(_ slot: Slot) -> [String] {
+        guard case .strings(let i) = slot.location else { preconditionFailure("not a STRING slot") }
+        return strings[i]
+    }
+
+    func setStrings(_ slot: Slot, _ values: [String]) {
+        guard case .strings(let i) = slot.location else { preconditionFailure("not a STRING slot") }
+        strings[i] = values
+    }
+}

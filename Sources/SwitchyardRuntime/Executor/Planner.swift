@@ -1,0 +1,119 @@
+/// Compiles a loaded graph into an `ExecutionPlan` for concrete input shapes: infers every value's
+/// shape, folds nodes whose inputs are all constant (or that only read shapes), places the
+/// remaining intermediates into a shared arena by lifetime, and binds graph outputs.
+enum Planner {
+    struct Failure: Error {
+        let node: Node?
+        let message: String
+    }
+
+    static func plan(graph: Graph, operators: [any Operator], inputShapes: [[Int]]) throws(Failure) -> ExecutionPlan {
+        var env: [String: ValueInfo] = [:]
+        for (name, tensor) in graph.initializers {
+            env[name] = ValueInfo(type: tensor.elementType, shape: tensor.shape, constant: tensor)
+        }
+        for (i, input) in graph.inputs.enumerated() {
+            env[input.name] = ValueInfo(type: input.elementType, shape: inputShapes[i])
+        }
+
+        // 1. Shape inference and constant folding, in topological order.
+        var pending: [(node: Int, inputs: [ValueInfo?], outputs: [ValueInfo])] = []
+        for (index, node) in graph.nodes.enumerated() {
+            let op = operators[index]
+            var infos: [ValueInfo?] = []
+            for name in node.inputs {
+                if name.isEmpty { infos.append(nil); continue }
+                guard let info = env[name] else {
+                    throw Failure(node: node, message: "input '\(name)' is not produced by any node, initializer or graph input")
+                }
+                infos.append(info)
+            }
+            let outs: [ValueInfo]
+            do { outs = try op.inferOutputs(infos) } catch { throw Failure(node: node, message: error.message) }
+            let foldable = op.dependsOnlyOnShapes || infos.allSatisfy { $0 == nil || $0!.constant != nil }
+            if foldable {
+                let values: [Tensor]
+                do { values = try ConstantEvaluator.evaluate(op, inputs: infos, outputs: outs) }
+                catch { throw Failure(node: node, message: error.message) }
+                for (j, name) in node.outputs.enumerated() where !name.isEmpty && j < values.count {
+                    env[name] = ValueInfo(type: outs[j].type, shape: outs[j].shape, constant: values[j])
+                }
+            } else {
+                for (j, name) in node.outputs.enumerated() where !name.isEmpty {
+                    guard j < outs.count else {
+                        throw Failure(node: node, message: "the node declares \(node.outputs.count) outputs, the op produces \(outs.count)")
+                    }
+                    env[name] = outs[j]
+                }
+                pending.append((index, infos, outs))
+            }
+        }
+        for output in graph.outputs where env[output.name] == nil {
+            throw Failure(node: nil, message: "graph output '\(output.name)' is not produced by any node")
+        }
+
+        // 2. Locations.
+        var layout = SlotLayout(graph: graph, env: env)
+        let inputSlots = graph.inputs.enumerated().map { i, input in layout.inputSlot(input.name, index: i) }
+        var outputLocations: [String: Int] = [:]  // value → output index written directly
+        var bindings: [OutputBinding?] = Array(repeating: nil, count: graph.outputs.count)
+        let produced = Set(pending.flatMap { graph.nodes[$0.node].outputs })
+        for (k, output) in graph.outputs.enumerated() {
+            if produced.contains(output.name), outputLocations[output.name] == nil {
+                outputLocations[output.name] = k
+                let slot = layout.outputSlot(output.name, index: k)
+                bindings[k] = .direct(slot)
+            }
+        }
+
+        // 3. Lifetimes of arena values and per-step scratch, then offsets.
+        var steps: [Step] = []
+        var intervals: [ArenaAllocator.Interval] = []
+        var lastUse: [String: Int] = [:]
+        for (s, p) in pending.enumerated() {
+            for name in graph.nodes[p.node].inputs where !name.isEmpty { lastUse[name] = s }
+        }
+        var firstDef: [String: Int] = [:]
+        for (s, p) in pending.enumerated() {
+            for name in graph.nodes[p.node].outputs where !name.isEmpty && firstDef[name] == nil { firstDef[name] = s }
+        }
+        for (name, def) in firstDef where layout.needsArena(name) {
+            let info = env[name]!
+            intervals.append(.init(key: name, start: def, end: max(lastUse[name] ?? def, def),
+                                   bytes: info.count * info.type.byteWidth))
+        }
+        var scratchSizes: [Int] = []
+        for (s, p) in pending.enumerated() {
+            // Outputs the graph omits (empty names) still get written: give them a one-step lifetime.
+            for (j, name) in graph.nodes[p.node].outputs.enumerated() where name.isEmpty && j < p.outputs.count {
+                let info = p.outputs[j]
+                intervals.append(.init(key: "#discard\(s).\(j)", start: s, end: s, bytes: info.count * info.type.byteWidth))
+            }
+            let bytes = operators[p.node].scratchBytes(p.inputs, p.outputs)
+            scratchSizes.append(bytes)
+            if bytes > 0 { intervals.append(.init(key: "#scratch\(s)", start: s, end: s, bytes: bytes)) }
+        }
+        let (offsets, arenaBytes) = ArenaAllocator.assign(intervals)
+        layout.arenaOffsets = offsets
+
+        for (s, p) in pending.enumerated() {
+            let node = graph.nodes[p.node]
+            let ins = node.inputs.map { $0.isEmpty ? nil : layout.slot($0) }
+            let outs = node.outputs.enumerated().map { j, name in
+                name.isEmpty ? layout.anonymousSlot(p.outputs[j], key: "#discard\(s).\(j)") : layout.slot(name)
+            }
+            steps.append(Step(op: operators[p.node], nodeIndex: p.node,
+                              args: KernelArgs(inputs: ins, outputs: outs, scratchOffset: offsets["#scratch\(s)"] ?? 0,
+                                               scratchBytes: scratchSizes[s])))
+        }
+        // Outputs not written directly: constants, graph inputs, duplicates.
+        for (k, output) in graph.outputs.enumerated() where bindings[k] == nil {
+            let info = env[output.name]!
+            bindings[k] = .copy(from: layout.slot(output.name), type: info.type, shape: info.shape)
+        }
+        return ExecutionPlan(inputShapes: inputShapes, steps: steps, arenaBytes: arenaBytes,
+                             inputSlots: inputSlots, outputs: bindings.map { $0! },
+                             stringSlotCount: layout.stringSlotCount, constantStrings: layout.constantStrings,
+                             constants: layout.constants)
+    }
+}

@@ -1,0 +1,136 @@
+/// A tree ensemble flattened for evaluation: every node in one contiguous array (tree after tree,
+/// children addressed by absolute index), leaf weights in a second array. A branch node is 24
+/// bytes, so a whole forest of a few thousand nodes stays in L1/L2 while a batch runs through it.
+struct TreeLayout: Sendable {
+    enum Mode: UInt8, Sendable { case leq, lt, gte, gt, eq, neq, leaf }
+
+    struct FlatNode: Sendable {
+        var threshold: Double
+        var feature: Int32
+        /// Branch: index of the true child. Leaf: first weight index.
+        var trueIndex: Int32
+        /// Branch: index of the false child. Leaf: number of weights.
+        var falseIndex: Int32
+        var mode: Mode
+        var missingTracksTrue: Bool
+    }
+
+    struct Weight: Sendable {
+        var target: Int32
+        var value: Double
+    }
+
+    let nodes: [FlatNode]
+    let weights: [Weight]
+    let roots: [Int32]
+    let maxFeature: Int
+
+    static let modeNames: [String: Mode] = ["BRANCH_LEQ": .leq, "BRANCH_LT": .lt, "BRANCH_GTE": .gte, "BRANCH_GT": .gt,
+                                            "BRANCH_EQ": .eq, "BRANCH_NEQ": .neq, "LEAF": .leaf]
+
+    /// Builds the layout from the ONNX attribute arrays (nodes keyed by (tree id, node id); the
+    /// `*_as_tensor` double variants are accepted by the caller and passed in as `values`).
+    init(node: Node, prefix: String, values: [Double], leafWeights: [Double]) throws(ModelError) {
+        let treeIDs = try node.ints("nodes_treeids"), nodeIDs = try node.ints("nodes_nodeids")
+        let features = try node.ints("nodes_featureids"), modes = try node.strings("nodes_modes")
+        let trueIDs = try node.ints("nodes_truenodeids"), falseIDs = try node.ints("nodes_falsenodeids")
+        let missing = try node.ints("nodes_missing_value_tracks_true", default: [])
+        let n = treeIDs.count
+        guard [nodeIDs.count, features.count, modes.count, trueIDs.count, falseIDs.count, values.count].allSatisfy({ $0 == n }),
+              missing.isEmpty || missing.count == n else {
+            throw .node(node, .invalidAttribute, "the nodes_* attributes have different lengths")
+        }
+        var index: [Int: [Int: Int32]] = [:]  // tree → node id → flat index
+        var roots: [Int32] = []
+        var flat: [FlatNode] = []
+        flat.reserveCapacity(n)
+        for i in 0..<n {
+            guard let mode = Self.modeNames[modes[i]] else {
+                throw .node(node, .invalidAttribute, "node mode '\(modes[i])' is not supported (supported: \(Self.modeNames.keys.sorted().joined(separator: ", ")))")
+            }
+            if index[treeIDs[i]] == nil { index[treeIDs[i]] = [:]; roots.append(Int32(i)) }
+            guard index[treeIDs[i]]![nodeIDs[i]] == nil else {
+                throw .node(node, .invalidAttribute, "tree \(treeIDs[i]) has node id \(nodeIDs[i]) twice")
+            }
+            index[treeIDs[i]]![nodeIDs[i]] = Int32(i)
+            guard mode == .leaf || features[i] >= 0 else { throw .node(node, .invalidAttribute, "negative feature id") }
+            flat.append(FlatNode(threshold: values[i], feature: Int32(features[i]), trueIndex: -1, falseIndex: -1,
+                                 mode: mode, missingTracksTrue: !missing.isEmpty && missing[i] != 0))
+        }
+        // Resolve children to flat indices (and root = the node with id 0, or the first listed).
+        for i in 0..<n where flat[i].mode != .leaf {
+            guard let t = index[treeIDs[i]]?[trueIDs[i]], let f = index[treeIDs[i]]?[falseIDs[i]] else {
+                throw .node(node, .invalidAttribute, "tree \(treeIDs[i]) node \(nodeIDs[i]) points to a missing child")
+            }
+            flat[i].trueIndex = t
+            flat[i].falseIndex = f
+        }
+        roots = roots.map { r in index[treeIDs[Int(r)]]?[0] ?? r }
+
+        // Leaf weights, grouped per leaf.
+        let wTrees = try node.ints("\(prefix)_treeids"), wNodes = try node.ints("\(prefix)_nodeids"), wIDs = try node.ints("\(prefix)_ids")
+        guard wTrees.count == wNodes.count, wNodes.count == wIDs.count, wIDs.count == leafWeights.count else {
+            throw .node(node, .invalidAttribute, "the \(prefix)_* attributes have different lengths")
+        }
+        var perLeaf: [Int32: [Weight]] = [:]
+        for j in 0..<wTrees.count {
+            guard let leaf = index[wTrees[j]]?[wNodes[j]] else {
+                throw .node(node, .invalidAttribute, "weight \(j) refers to missing tree \(wTrees[j]) node \(wNodes[j])")
+            }
+            guard wIDs[j] >= 0 else { throw .node(node, .invalidAttribute, "negative target/class id") }
+            perLeaf[leaf, default: []].append(Weight(target: Int32(wIDs[j]), value: leafWeights[j]))
+        }
+        var weights: [Weight] = []
+        for i in 0..<n where flat[i].mode == .leaf {
+            let list = perLeaf[Int32(i)] ?? []
+            flat[i].trueIndex = Int32(weights.count)
+            flat[i].falseIndex = Int32(list.count)
+            weights.append(contentsOf: list)
+        }
+        self.nodes = flat
+        self.weights = weights
+        self.roots = roots
+        self.maxFeature = flat.filter { $0.mode != .leaf }.map { Int($0.feature) }.max() ?? -1
+        try checkAcyclic(node)
+    }
+
+    /// Rejects child links that loop (a corrupt file would otherwise hang evaluation).
+    private func checkAcyclic(_ node: Node) throws(ModelError) {
+        var depth = [Int](repeating: -1, count: nodes.count)
+        for root in roots {
+            var stack: [(Int, Int)] = [(Int(root), 0)]
+            while let (i, d) = stack.popLast() {
+                guard d <= nodes.count else { throw .node(node, .invalidAttribute, "a tree's child links form a cycle") }
+                if depth[i] >= d { continue }
+                depth[i] = d
+                if nodes[i].mode != .leaf {
+                    stack.append((Int(nodes[i].trueIndex), d + 1))
+                    stack.append((Int(nodes[i].falseIndex), d + 1))
+                }
+            }
+        }
+    }
+
+    /// Index of the leaf that `row` reaches from `root`.
+    @inline(__always)
+    func leaf(from root: Int32, row: UnsafePointer<Double>) -> Int {
+        nodes.withUnsafeBufferPointer { nodes in
+            var i = Int(root)
+            while true {
+                let n = nodes[i]
+                let x = row[Int(n.feature)]
+                let go: Bool
+                switch n.mode {
+                case .leq: go = x <= n.threshold
+                case .lt: go = x < n.threshold
+                case .gte: go = x >= n.threshold
+                case .gt: go = x > n.threshold
+                case .eq: go = x == n.threshold
+                case .neq: go = x != n.threshold
+                case .leaf: return i
+                }
+                i = Int((go || (n.missingTracksTrue && x.isNaN)) ? n.trueIndex : n.falseIndex)
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import SwitchyardKernels
+
+/// Add, Sub, Mul, Div with broadcasting on FP32, FP64, INT64, INT32 (one family file, like
+/// onnxruntime's element_wise_ops: the four differ only in the scalar function).
+struct BinaryArithmetic: Operator {
+    enum Kind: String, Sendable { case add = "Add", sub = "Sub", mul = "Mul", div = "Div" }
+    let kind: Kind
+
+    static func spec(_ kind: Kind) -> OpSpec {
+        OpSpec(kind.rawValue, since: 7) { _, _ throws(ModelError) in BinaryArithmetic(kind: kind) }
+    }
+
+    func inferOutputs(_ inputs: [ValueInfo?]) throws(OpError) -> [ValueInfo] {
+        let a = try Check.input(inputs, 0), b = try Check.input(inputs, 1)
+        try Check.type(a, [.float32, .float64, .int64, .int32], "input A")
+        guard a.type == b.type else { throw OpError("inputs have different element types \(a.type) and \(b.type)") }
+        return [ValueInfo(type: a.type, shape: try Broadcast.shape(a.shape, b.shape))]
+    }
+
+    func run(_ args: KernelArgs, _ frame: Frame) throws(OpError) {
+        let a = args.input(0), b = args.input(1), o = args.outputs[0]
+        switch o.type {
+        case .float32:
+            if kind == .add, a.shape == o.shape, b.rank == 1, o.rank >= 1, b.shape[0] == o.shape[o.rank - 1] {
+                // Bias add after MatMul: the hot case.
+                addRowVectorSIMD(frame.pointer(a, Float.self), frame.pointer(b, Float.self), frame.pointer(o, Float.self),
+                                 rows: o.count / max(b.count, 1), n: b.count)
+                return
+            }
+            compute(Float.self, a, b, o, frame)
+        case .float64: compute(Double.self, a, b, o, frame)
+        case .int64: try computeInt(Int64.self, a, b, o, frame)
+        case .int32: try computeInt(Int32.self, a, b, o, frame)
+        default: throw OpError("unsupported element type \(o.type)")
+        }
+    }
+
+    private func compute<T: FloatingPoint>(_: T.Type, _ a: Slot, _ b: Slot, _ o: Slot, _ frame: Frame) {
+        let pa = frame.pointer(a, T.self), pb = frame.pointer(b, T.self), po = frame.pointer(o, T.self)
+        switch kind {
+        case .add: Broadcast.apply(pa, a.shape, pb, b.shape, po, o.shape, +)
+        case .sub: Broadcast.apply(pa, a.shape, pb, b.shape, po, o.shape, -)
+        case .mul: Broadcast.apply(pa, a.shape, pb, b.shape, po, o.shape, *)
+        case .div: Broadcast.apply(pa, a.shape, pb, b.shape, po, o.shape, /)
+        }
+    }
+
+    private func computeInt<T: FixedWidthInteger>(_: T.Type, _ a: Slot, _ b: Slot, _ o: Slot, _ frame: Frame) throws(OpError) {
+        let pa = frame.pointer(a, T.self), pb = frame.pointer(b, T.self), po = frame.pointer(o, T.self)
+        switch kind {
+        case .add: Broadcast.apply(pa, a.shape, pb, b.shape, po, o.shape, &+)
+        case .sub: Broadcast.apply(pa, a.shape, pb, b.shape, po, o.shape, &-)
+        case .mul: Broadcast.apply(pa, a.shape, pb, b.shape, po, o.shape, &*)
+        case .div:
+            for i in 0..<b.count where pb[i] == 0 { throw OpError("integer division by zero") }
+            Broadcast.apply(pa, a.shape, pb, b.shape, po, o.shape) { x, y in x.dividedReportingOverflow(by: y).partialValue }
+        }
+    }
+}

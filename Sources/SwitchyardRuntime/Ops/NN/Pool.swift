@@ -1,0 +1,88 @@
+import SwitchyardKernels
+
+/// MaxPool, AveragePool (2-D, NCHW) and GlobalAveragePool (any spatial rank).
+struct Pool: Operator {
+    enum Kind: String, Sendable { case max = "MaxPool", average = "AveragePool", globalAverage = "GlobalAveragePool" }
+    let kind: Kind
+    let geometry: ConvGeometry?
+    let countIncludePad: Bool
+
+    static func spec(_ kind: Kind) -> OpSpec {
+        OpSpec(kind.rawValue, since: 1) { node, _ throws(ModelError) in
+            if kind == .globalAverage { return Pool(kind: kind, geometry: nil, countIncludePad: false) }
+            if node.outputs.count > 1, !node.outputs[1].isEmpty {
+                throw .node(node, .unsupportedOperator, "the MaxPool Indices output is not supported")
+            }
+            if try node.int("storage_order", default: 0) != 0 {
+                throw .node(node, .invalidAttribute, "storage_order=1 is not supported")
+            }
+            let geometry = try ConvGeometry(node)
+            guard let k = geometry.kernelShape, k.count == 2 else {
+                throw .node(node, .invalidAttribute, "kernel_shape with 2 values is required (only 2-D pooling is supported)")
+            }
+            return Pool(kind: kind, geometry: geometry, countIncludePad: try node.int("count_include_pad", default: 0) != 0)
+        }
+    }
+
+    func inferOutputs(_ inputs: [ValueInfo?]) throws(OpError) -> [ValueInfo] {
+        let x = try Check.input(inputs, 0)
+        try Check.type(x, [.float32], "input X")
+        guard let geometry, let k = geometry.kernelShape else {
+            guard x.rank >= 3 else { throw OpError("expected an input of rank ≥ 3, got \(x.shape)") }
+            return [ValueInfo(type: .float32, shape: [x.shape[0], x.shape[1]] + Array(repeating: 1, count: x.rank - 2))]
+        }
+        let win = try geometry.window(input: x.shape, kernel: (k[0], k[1]))
+        return [ValueInfo(type: .float32, shape: [x.shape[0], x.shape[1], win.outH, win.outW])]
+    }
+
+    func run(_ args: KernelArgs, _ frame: Frame) throws(OpError) {
+        let x = args.input(0), y = args.outputs[0]
+        let px = frame.pointer(x, Float.self), py = frame.pointer(y, Float.self)
+        let planes = x.shape[0] * x.shape[1]
+        guard let geometry, let k = geometry.kernelShape else {
+            let size = x.count / max(planes, 1)
+            for p in 0..<planes {
+                var sum: Float = 0
+                for i in 0..<size { sum += px[p * size + i] }
+                py[p] = sum / Float(size)
+            }
+            return
+        }
+        let w = try geometry.window(input: x.shape, kernel: (k[0], k[1]))
+        for p in 0..<planes {
+            let src = px + p * w.inH * w.inW, dst = py + p * w.outH * w.outW
+            for oy in 0..<w.outH {
+                for ox in 0..<w.outW {
+                    var best = -Float.infinity, sum: Float = 0, n = 0
+                    for kh in 0..<w.kernelH {
+                        let iy = oy * w.strideH - w.padTop + kh * w.dilationH
+                        guard iy >= 0, iy < w.inH else { continue }
+                        for kw in 0..<w.kernelW {
+                            let ix = ox * w.strideW - w.padLeft + kw * w.dilationW
+                            guard ix >= 0, ix < w.inW else { continue }
+                            let v = src[iy * w.inW + ix]
+                            best = max(best, v)
+                            sum += v
+                            n += 1
+                        }
+                    }
+                    if kind == .max {
+                        dst[oy * w.outW + ox] = best
+                    } else {
+                        let divisor = countIncludePad ? paddedCount(oy, ox, w) : n
+                        dst[oy * w.outW + ox] = sum / Float(max(divisor, 1))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Window size counting padding but not the part beyond the padded input (onnxruntime's rule).
+    private func paddedCount(_ oy: Int, _ ox: Int, _ w: Window2D) -> Int {
+        let pads = geometry?.pads.count == 4 ? geometry!.pads : [w.padTop, w.padLeft, w.padTop, w.padLeft]
+        let y0 = oy * w.strideH - w.padTop, x0 = ox * w.strideW - w.padLeft
+        let y1 = min(y0 + (w.kernelH - 1) * w.dilationH + 1, w.inH + pads[2])
+        let x1 = min(x0 + (w.kernelW - 1) * w.dilationW + 1, w.inW + pads[3])
+        return ((y1 - y0 + w.dilationH - 1) / w.dilationH) * ((x1 - x0 + w.dilationW - 1) / w.dilationW)
+    }
+}

@@ -1,1 +1,0 @@
-// Module SwitchyardRuntime: see docs/ARCHITECTURE.md.

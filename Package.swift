@@ -77,7 +77,8 @@ let package = Package(
         // The gateway: model repository, inference pipeline, admin API.
         .target(name: "SwitchyardGateway",
                 dependencies: ["SwitchyardServer", "SwitchyardKServe", "SwitchyardRuntime",
-                               "SwitchyardRouting", "SwitchyardStats", "SwitchyardCore", "SwitchyardTransport", "Yams"],
+                               "SwitchyardRouting", "SwitchyardStats", "SwitchyardCore", "SwitchyardTransport", "Yams",
+                               .product(name: "SwiftProtobuf", package: "swift-protobuf")],
                 swiftSettings: strict),
 
         .executableTarget(name: "switchyard",

@@ -6,6 +6,7 @@ import Glibc
 import SwitchyardGateway
 import SwitchyardServer
 import SwitchyardTransport
+import Foundation
 
 /// `switchyard serve`: run the gateway until SIGTERM/SIGINT, then shut down gracefully.
 struct ServeCommand: ParsableCommand {
@@ -24,6 +25,12 @@ struct ServeCommand: ParsableCommand {
 
     @Option(help: "Port to listen on (0: any free port).")
     var port: Int = 8000
+
+    @Option(help: "Model repository: <repository>/<model>/<version>/model.onnx (+ optional <model>/config.yaml).")
+    var repository: String = "examples/models"
+
+    @Option(help: "Requests estimated to take at most this many microseconds run on the event loop; others go to the offload pool.")
+    var inlineThresholdUs: Double = 50
 
     @Option(help: "Event-loop threads (default: one per core).")
     var loops: Int = EventLoopGroup.coreCount
@@ -53,6 +60,7 @@ struct ServeCommand: ParsableCommand {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be in 0...65535") }
         guard loops >= 1 && loops <= 256 else { throw ValidationError("--loops must be in 1...256") }
         guard maxHeaderBytes >= 1024 else { throw ValidationError("--max-header-bytes must be at least 1024") }
+        guard inlineThresholdUs >= 0 else { throw ValidationError("--inline-threshold-us must not be negative") }
         guard maxBodyBytes >= 0 else { throw ValidationError("--max-body-bytes must not be negative") }
         for (name, v) in [("--idle-timeout", idleTimeout), ("--header-timeout", headerTimeout),
                           ("--body-timeout", bodyTimeout), ("--shutdown-timeout", shutdownTimeout)] where !(v > 0) {
@@ -71,15 +79,30 @@ struct ServeCommand: ParsableCommand {
         config.requestHeaderTimeout = .milliseconds(Int64(headerTimeout * 1000))
         config.bodyReadTimeout = .milliseconds(Int64(bodyTimeout * 1000))
 
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: repository, isDirectory: &isDir), isDir.boolValue else {
+            throw ValidationError("model repository '\(repository)' is not a directory")
+        }
+        let started = monotonicNanos()
         let group = try EventLoopGroup(count: loops)
         group.start()
+        var options = GatewayOptions()
+        options.inlineThresholdNanos = UInt64(inlineThresholdUs * 1000)
+        let models = ModelRepository(root: URL(fileURLWithPath: repository))
+        let gateway = Gateway(repository: models, group: group, options: options)
         let server: HTTPServer
         do {
-            server = try HTTPServer(group: group, configuration: config, responder: BasicRoutes())
+            server = try HTTPServer(group: group, configuration: config, responder: gateway)
         } catch {
             throw ValidationError("cannot listen on \(host):\(port): \(error)")
         }
-        log("switchyard listening on \(server.localAddress) (HTTP/1.1, h2c) with \(loops) event loops, accept=\(accept.rawValue)")
+        log("switchyard listening on \(server.localAddress) (HTTP/1.1, h2c, gRPC) with \(loops) event loops, accept=\(accept.rawValue)")
+        // Health/live answers while models load; /v2/health/ready turns true once they are loaded.
+        let failures = models.loadAll()
+        for (name, reason) in failures.sorted(by: { $0.key < $1.key }) { log("switchyard: model '\(name)' failed to load: \(reason)") }
+        let loaded = models.loadedModels.map { "\($0.name)/\($0.version)" }
+        gateway.markReady()
+        log("switchyard ready in \((monotonicNanos() - started) / 1_000_000) ms: \(loaded.count) model versions loaded (\(loaded.joined(separator: ", ")))")
 
         let stop = DispatchSemaphore(value: 0)
         let signals = SignalWatcher(signals: [SIGTERM, SIGINT]) { sig in

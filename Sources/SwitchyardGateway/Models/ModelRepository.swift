@@ -121,7 +121,7 @@ public final class ModelRepository: Sendable {
                     status[v] = VersionStatus(state: "UNAVAILABLE", reason: "cannot read \(name)/\(v)/model.onnx")
                     continue
                 }
-                do {
+                do throws(KServeError) {
                     let model = try loader([UInt8](data), name, String(v), config)
                     loaded[v] = Served(model: model, stats: stats(for: model))
                     status[v] = VersionStatus(state: "READY", reason: "")

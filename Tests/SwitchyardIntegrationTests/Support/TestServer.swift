@@ -11,8 +11,10 @@ final class TestServer {
     var port: Int { server.localAddress.port }
     var base: String { "http://127.0.0.1:\(port)" }
 
+    let gateway: Gateway
+
     init(configure: (inout ServerConfiguration) -> Void = { _ in }, responder: (any HTTPResponder)? = nil,
-         loops: Int = 2) throws {
+         loops: Int = 2, modelRoot: URL? = nil) throws {
         var config = ServerConfiguration()
         config.host = "127.0.0.1"
         config.port = 0
@@ -20,7 +22,12 @@ final class TestServer {
         // A short tick so timeout tests run in a fraction of a second.
         group = try EventLoopGroup(count: loops, tickInterval: .milliseconds(20))
         group.start()
-        server = try HTTPServer(group: group, configuration: config, responder: responder ?? BasicRoutes())
+        let repository = ModelRepository(root: modelRoot ?? FileManager.default.temporaryDirectory.appendingPathComponent("switchyard-empty-repo"))
+        let gateway = Gateway(repository: repository, group: group)
+        if modelRoot != nil { repository.loadAll() }
+        gateway.markReady()
+        self.gateway = gateway
+        server = try HTTPServer(group: group, configuration: config, responder: responder ?? gateway)
     }
 
     func stop() {

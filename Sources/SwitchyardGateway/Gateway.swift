@@ -1,0 +1,56 @@
+import SwitchyardCore
+import SwitchyardKServe
+import SwitchyardServer
+import SwitchyardTransport
+import Synchronization
+import Dispatch
+
+/// State one event loop keeps for the gateway: the JSON decoder (simdjson parser buffers are
+/// reused across requests and are not thread-safe).
+final class GatewayLoopState {
+    let decoder = KServeJSONDecoder()
+}
+
+/// The application behind the HTTP server: Open Inference Protocol v2 over REST (HTTP/1.1 and
+/// h2c) and gRPC, served from a model repository.
+public final class Gateway: HTTPResponder {
+    public let repository: ModelRepository
+    public let options: GatewayOptions
+    let runner: InferenceRunner
+    let loopStates: [LoopBound<GatewayLoopState>]
+    let startupDone = Atomic<Bool>(false)
+    let serverMetadata: ServerMetadata
+    /// Repository operations (model compilation) run here, never on a loop.
+    let adminPool = OffloadPool(name: "repository", maxPending: 16, qos: .utility)
+
+    public init(repository: ModelRepository, group: EventLoopGroup, options: GatewayOptions = GatewayOptions()) {
+        self.repository = repository
+        self.options = options
+        self.runner = InferenceRunner(offload: OffloadPool(name: "inference", maxPending: options.maxQueuedInferences),
+                                      inlineThresholdNanos: options.inlineThresholdNanos)
+        self.loopStates = group.loops.map { LoopBound(GatewayLoopState(), loop: $0) }
+        self.serverMetadata = ServerMetadata(name: options.serverName, version: options.serverVersion,
+                                             extensions: ["binary_tensor_data", "model_repository", "statistics"])
+    }
+
+    /// Marks start-up (initial model loading) as finished: `/v2/health/ready` turns true.
+    public func markReady() { startupDone.store(true, ordering: .releasing) }
+    public var isReady: Bool { startupDone.load(ordering: .acquiring) }
+
+    func loopState(_ context: RequestContext) -> GatewayLoopState { loopStates[context.loop.index].value }
+
+    public func respond(to request: HTTPRequest, context: RequestContext, writer: ResponseWriter) {
+        if let ct = request.head.headers["content-type"], ct.hasPrefix("application/grpc") {
+            handleGRPC(request, context: context, writer: writer)
+        } else {
+            handleREST(request, context: context, writer: writer)
+        }
+    }
+}
+
+extension HTTPResponse {
+    /// The protocol error response for a `KServeError`.
+    static func kserve(_ error: KServeError) -> HTTPResponse {
+        .json(error.httpStatus, error.jsonBody)
+    }
+}

@@ -1,0 +1,62 @@
+import SwitchyardKServe
+import SwitchyardServer
+import SwitchyardTransport
+
+/// Runs a decoded inference request on a resolved model version, inline on the event loop or on
+/// the offload pool, and records Triton statistics.
+///
+/// Inline or offload is decided per request from the model's measured cost per row: a model that
+/// answers in a few microseconds is cheaper to run where the request already is than to hop to
+/// another thread and back (an eventfd round trip and two context switches), while a large batch
+/// or a heavy model must not hold up the other connections of the loop.
+public struct InferenceRunner: Sendable {
+    public let offload: OffloadPool
+    /// Requests whose estimated cost is at or below this run on the loop.
+    public let inlineThresholdNanos: UInt64
+
+    public init(offload: OffloadPool, inlineThresholdNanos: UInt64) {
+        self.offload = offload
+        self.inlineThresholdNanos = inlineThresholdNanos
+    }
+
+    /// The outcome handed to `completion`: outputs and phase timings, or the failure.
+    public struct Outcome: Sendable {
+        public var result: Result<[InferTensor], KServeError>
+        public var inferNanos: UInt64
+        public var startedAt: UInt64
+    }
+
+    /// Estimated cost of a request: rows (first dimension of the first input, 1 for scalars) × per-row cost.
+    func estimatedCost(_ request: InferRequest, model: any ServableModel) -> UInt64 {
+        let rows = UInt64(max(1, request.inputs.first?.shape.first ?? 1))
+        return rows &* model.nanosPerRow
+    }
+
+    /// Runs `request` and calls `completion` on `loop` — synchronously when inline.
+    public func run(_ request: InferRequest, on served: ModelRepository.Served, loop: EventLoop,
+                    completion: @escaping @Sendable (Outcome) -> Void) {
+        let model = served.model
+        let names = request.outputs?.map(\.name)
+        let inputs = request.inputs
+        if estimatedCost(request, model: model) <= inlineThresholdNanos {
+            completion(Self.execute(model, inputs, names))
+            return
+        }
+        let submitted = offload.submit(returningTo: loop, { Self.execute(model, inputs, names) }, completion: completion)
+        if !submitted {
+            completion(Outcome(result: .failure(KServeError(.unavailable, "server overloaded: \(offload.maxPending) inference requests already queued")),
+                               inferNanos: 0, startedAt: monotonicNanos()))
+        }
+    }
+
+    static func execute(_ model: any ServableModel, _ inputs: [InferTensor], _ outputs: [String]?) -> Outcome {
+        let t0 = monotonicNanos()
+        let result: Result<[InferTensor], KServeError>
+        do throws(KServeError) {
+            result = .success(try model.infer(inputs: inputs, outputs: outputs))
+        } catch {
+            result = .failure(error)
+        }
+        return Outcome(result: result, inferNanos: monotonicNanos() &- t0, startedAt: t0)
+    }
+}

@@ -1,0 +1,121 @@
+import SwitchyardCore
+import SwitchyardKServe
+import SwitchyardServer
+import SwitchyardTransport
+
+/// The Open Inference Protocol REST surface.
+extension Gateway {
+    func handleREST(_ request: HTTPRequest, context: RequestContext, writer: ResponseWriter) {
+        switch KServeRoute.parse(method: request.head.method, path: request.head.target) {
+        case .notFound:
+            if request.head.path == "/echo" {
+                return writer.complete(Self.echo(request))
+            }
+            writer.complete(.error(.notFound, "no route for \(request.head.method) \(request.head.path)"))
+        case .methodNotAllowed(let allowed):
+            var h = HTTPHeaders()
+            h.addLowercased(name: "allow", value: allowed == .GET ? "GET, HEAD" : allowed.rawValue)
+            writer.complete(.error(.methodNotAllowed, "method \(request.head.method) is not allowed on \(request.head.path) (allowed: \(allowed))", headers: h))
+        case .route(let route):
+            handle(route, request, context: context, writer: writer)
+        }
+    }
+
+    private func handle(_ route: KServeRoute, _ request: HTTPRequest, context: RequestContext, writer: ResponseWriter) {
+        switch route {
+        case .healthLive:
+            writer.complete(.json(.ok, KServeJSONEncoder.live(true)))
+        case .healthReady:
+            writer.complete(isReady ? .json(.ok, KServeJSONEncoder.ready(true)) : .error(.serviceUnavailable, "server is not ready: models are still loading"))
+        case .serverMetadata:
+            writer.complete(.json(.ok, KServeJSONEncoder.serverMetadata(serverMetadata)))
+        case .modelMetadata(let ref):
+            do throws(KServeError) {
+                writer.complete(.json(.ok, KServeJSONEncoder.modelMetadata(try repository.metadata(ref))))
+            } catch { writer.complete(.kserve(error)) }
+        case .modelReady(let ref):
+            switch repository.isReady(ref) {
+            case nil: writer.complete(.kserve(.notFound(ref.version.map { "unknown version '\($0)' of model '\(ref.name)'" } ?? "unknown model '\(ref.name)'")))
+            case true?: writer.complete(.json(.ok, KServeJSONEncoder.modelReadiness(ModelReadiness(name: ref.name, ready: true))))
+            case false?:
+                writer.complete(.json(.serviceUnavailable, KServeJSONEncoder.modelReadiness(ModelReadiness(name: ref.name, ready: false))))
+            }
+        case .modelInfer(let ref):
+            infer(ref, request, context: context, writer: writer)
+        case .modelStatistics(let ref):
+            do throws(KServeError) {
+                writer.complete(.json(.ok, KServeJSONEncoder.statistics(try repository.statistics(ref))))
+            } catch { writer.complete(.kserve(error)) }
+        case .repositoryIndex:
+            do throws(KServeError) {
+                let q = try loopState(context).decoder.decodeRepositoryIndexRequest(body: request.body)
+                writer.complete(.json(.ok, KServeJSONEncoder.repositoryIndex(repository.index(readyOnly: q.readyOnly))))
+            } catch { writer.complete(.kserve(error)) }
+        case .repositoryLoad(let name), .repositoryUnload(let name):
+            let isLoad: Bool
+            if case .repositoryLoad = route { isLoad = true } else { isLoad = false }
+            do throws(KServeError) {
+                _ = try loopState(context).decoder.decodeRepositoryParameters(body: request.body)
+            } catch { return writer.complete(.kserve(error)) }
+            let repository = self.repository
+            let accepted = adminPool.submit {
+                do throws(KServeError) {
+                    if isLoad { try repository.load(name) } else { try repository.unload(name) }
+                    writer.complete(.json(.ok, Array("{}".utf8)))
+                } catch {
+                    writer.complete(.kserve(error))
+                }
+            }
+            if !accepted { writer.complete(.error(.serviceUnavailable, "too many repository operations in progress")) }
+        case .experimentOutcomes(let name):
+            writer.complete(.error(.notFound, "unknown experiment '\(name)'"))
+        }
+    }
+
+    /// `POST /v2/models/{m}[/versions/{v}]/infer`: decode (JSON or binary extension), run, encode.
+    private func infer(_ ref: ModelReference, _ http: HTTPRequest, context: RequestContext, writer: ResponseWriter) {
+        let served: ModelRepository.Served
+        let request: InferRequest
+        let t0 = monotonicNanos()
+        do throws(KServeError) {
+            served = try repository.resolve(ref)
+            request = try loopState(context).decoder.decodeInferRequest(http, rawInput: served.model.soleInput)
+        } catch {
+            return writer.complete(.kserve(error))
+        }
+        let decodeNanos = monotonicNanos() &- t0
+        let queuedSince = context.receivedAt
+        let rawForm = http.head.headers[BinaryTensorExtension.headerName] == "0"
+        runner.run(request, on: served, loop: context.loop) { outcome in
+            let t1 = monotonicNanos()
+            switch outcome.result {
+            case .failure(let error):
+                served.stats.recordFailure(total: t1 &- queuedSince)
+                writer.complete(.kserve(error))
+            case .success(let outputs):
+                let response = InferResponse(modelName: served.model.name, modelVersion: served.model.version,
+                                             id: request.id, outputs: outputs)
+                do throws(KServeError) {
+                    // The raw single-input form answers with every output binary (Triton's rule).
+                    let body = rawForm ? try KServeJSONEncoder.encode(response, binaryOutput: { _ in true })
+                                       : try KServeJSONEncoder.encode(response, for: request)
+                    let t2 = monotonicNanos()
+                    served.stats.recordSuccess(batch: Int(request.inputs.first?.shape.first ?? 1), total: t2 &- queuedSince,
+                                               queue: outcome.startedAt &- t0 &- decodeNanos, input: decodeNanos,
+                                               infer: outcome.inferNanos, output: t2 &- t1)
+                    writer.complete(body.httpResponse())
+                } catch {
+                    served.stats.recordFailure(total: t1 &- queuedSince)
+                    writer.complete(.kserve(error))
+                }
+            }
+        }
+    }
+
+    /// Echo for transport tests and load tests: the body back with the request's content type.
+    static func echo(_ request: HTTPRequest) -> HTTPResponse {
+        var headers = HTTPHeaders()
+        headers.addLowercased(name: "content-type", value: request.head.headers["content-type"] ?? "application/octet-stream")
+        return HTTPResponse(status: .ok, headers: headers, body: request.body)
+    }
+}

@@ -90,9 +90,12 @@ extension Gateway {
             }
             if !accepted { throw GRPCStatus(.resourceExhausted, "too many repository operations in progress") }
         case .modelInfer:
-            let call = try Inference_ModelInferRequest(serializedBytes: bytes).inferCall()
-            let served = try repository.resolve(call.model)
-            let request = call.request
+            let message = try Inference_ModelInferRequest(serializedBytes: bytes)
+            // The model is resolved before the tensors are checked: an unknown model is NOT_FOUND
+            // whatever the inputs look like (as Triton answers).
+            let served = try repository.resolve(ModelReference(name: message.modelName,
+                                                               version: message.modelVersion.isEmpty ? nil : message.modelVersion))
+            let request = try message.inferCall().request
             let t0 = monotonicNanos()
             runner.run(request, on: served, loop: context.loop) { outcome in
                 switch outcome.result {

@@ -220,7 +220,9 @@ public final class ModelRepository: Sendable {
 
     /// Every model version currently loaded.
     public var loadedModels: [any ServableModel] {
-        table.withLock { t in t.values.flatMap { $0.loaded.sorted { $0.key < $1.key }.map(\.value.model) } }
+        table.withLock { t in
+            t.values.sorted { $0.name < $1.name }.flatMap { $0.loaded.sorted { $0.key < $1.key }.map(\.value.model) }
+        }
     }
 
     // MARK: statistics

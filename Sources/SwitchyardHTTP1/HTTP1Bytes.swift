@@ -42,15 +42,16 @@ enum HTTP1Bytes {
     }
 
     /// The next element of a comma-separated list (`#element` of RFC 9110 §5.6.1) starting at `pos`,
-    /// trimmed of OWS; advances `pos` past the comma. Returns nil once `pos` reaches `end`. Empty
-    /// elements come back as empty ranges (the grammar allows them; callers decide).
+    /// trimmed of OWS; advances `pos` past the comma. Returns nil once the list is exhausted (`pos`
+    /// past `end`). Empty elements, including one after a trailing comma, come back as empty ranges
+    /// (the list grammar tolerates them; Content-Length does not: callers decide).
     @inline(__always)
     static func nextListElement(_ p: UnsafeRawBufferPointer, _ pos: inout Int, _ end: Int) -> (Int, Int)? {
-        guard pos < end else { return nil }
+        guard pos <= end else { return nil }
         var s = pos
         var e = pos
         while e < end && p[e] != HTTP1ByteClass.comma { e += 1 }
-        pos = e < end ? e + 1 : end
+        pos = e + 1
         trimOWS(p, &s, &e)
         return (s, e)
     }

@@ -154,9 +154,10 @@ struct HTTP1HeadParser {
     private mutating func transferEncodingField(_ p: UnsafeRawBufferPointer, _ vs: Int, _ ve: Int) throws(HTTP1ParseError) {
         transferEncodingSeen = true
         var pos = vs
-        if vs == ve { throw .badRequest("empty Transfer-Encoding") }
+        var codings = 0
         while let (s, e) = HTTP1Bytes.nextListElement(p, &pos, ve) {
-            if s == e { throw .badRequest("empty transfer-coding in \"\(HTTP1Bytes.string(p, vs, ve))\"") }
+            if s == e { continue }   // RFC 9110 §5.6.1.2: empty list elements are ignored
+            codings += 1
             if HTTP1Bytes.equalsIgnoringCase(p, s, e, "chunked") {
                 chunkedCount += 1
                 lastCodingIsChunked = true
@@ -165,6 +166,7 @@ struct HTTP1HeadParser {
                 if unsupportedCoding == nil { unsupportedCoding = HTTP1Bytes.string(p, s, e) }
             }
         }
+        if codings == 0 { throw .badRequest("empty Transfer-Encoding") }
     }
 
     /// Called at the blank line: applies the whole-head rules and builds the head.

@@ -242,3 +242,21 @@ import Testing
         #expect(error(feed(&split, "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n"))?.status == .notImplemented)
     }
 }
+
+@Suite struct HTTP2PrefaceDetectorTests {
+    private func classify(_ bytes: [UInt8]) -> HTTP2PrefaceDetector.Verdict {
+        bytes.withUnsafeBytes { HTTP2PrefaceDetector.classify($0) }
+    }
+
+    @Test func verdicts() {
+        let preface = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8)
+        #expect(classify(preface) == .http2)
+        #expect(classify(preface + [0, 0, 0, 4, 0, 0, 0, 0, 0]) == .http2)
+        #expect(classify([]) == .needMoreBytes)
+        #expect(classify(Array(preface.prefix(23))) == .needMoreBytes)
+        #expect(classify(Array("PRI * HTTP/2.0\r\n\r\nXX".utf8)) == .http1)
+        #expect(classify(Array("GET / HTTP/1.1\r\n".utf8)) == .http1)
+        #expect(classify(Array("P".utf8)) == .needMoreBytes)
+        #expect(classify(Array("POST".utf8)) == .http1)
+    }
+}

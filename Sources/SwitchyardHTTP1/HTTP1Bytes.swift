@@ -41,16 +41,28 @@ enum HTTP1Bytes {
         return true
     }
 
+    /// Whether `start..<end` equals `literal` byte for byte.
+    @inline(__always)
+    static func equals(_ p: UnsafeRawBufferPointer, _ start: Int, _ end: Int, _ literal: StaticString) -> Bool {
+        guard end - start == literal.utf8CodeUnitCount else { return false }
+        let lit = literal.utf8Start
+        for k in 0..<(end - start) where p[start + k] != lit[k] {
+            return false
+        }
+        return true
+    }
+
     /// The next element of a comma-separated list (`#element` of RFC 9110 §5.6.1) starting at `pos`,
-    /// trimmed of OWS; advances `pos` past the comma. Returns nil once `pos` reaches `end`. Empty
-    /// elements come back as empty ranges (the grammar allows them; callers decide).
+    /// trimmed of OWS; advances `pos` past the comma. Returns nil once the list is exhausted (`pos`
+    /// past `end`). Empty elements, including one after a trailing comma, come back as empty ranges
+    /// (the list grammar tolerates them; Content-Length does not: callers decide).
     @inline(__always)
     static func nextListElement(_ p: UnsafeRawBufferPointer, _ pos: inout Int, _ end: Int) -> (Int, Int)? {
-        guard pos < end else { return nil }
+        guard pos <= end else { return nil }
         var s = pos
         var e = pos
         while e < end && p[e] != HTTP1ByteClass.comma { e += 1 }
-        pos = e < end ? e + 1 : end
+        pos = e + 1
         trimOWS(p, &s, &e)
         return (s, e)
     }

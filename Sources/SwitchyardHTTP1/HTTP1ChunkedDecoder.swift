@@ -72,7 +72,7 @@ struct HTTP1ChunkedDecoder {
                 case .line(let contentEnd, let next):
                     trailerBytes += next - i
                     if contentEnd == i { return (next, true) }
-                    _ = try HTTP1HeadParser.splitField(p, i, contentEnd, what: "trailer")
+                    _ = try HTTP1HeadParser.splitField(p, i, contentEnd, in: .trailer)
                     i = next
                 }
             }

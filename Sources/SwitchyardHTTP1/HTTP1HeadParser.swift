@@ -22,8 +22,7 @@ struct HTTP1ParsedHead {
 struct HTTP1HeadParser {
     private(set) var hasRequestLine = false
     private var requestLine = HTTP1RequestLine(method: .GET, target: "/", version: .http1_1)
-    /// Reused across requests: `HTTPHeaders` is built from it with one exactly-sized allocation.
-    private var fields: [(String, String)] = []
+    private var headers = HTTPHeaders()
 
     private var contentLength: Int?
     private var contentLengthText = ""
@@ -42,7 +41,7 @@ struct HTTP1HeadParser {
 
     mutating func reset() {
         hasRequestLine = false
-        fields.removeAll(keepingCapacity: true)
+        headers = HTTPHeaders()
         contentLength = nil
         contentLengthText = ""
         transferEncodingSeen = false
@@ -66,52 +65,65 @@ struct HTTP1HeadParser {
 
     /// One `field-name ":" OWS field-value OWS` line, without its line ending.
     mutating func headerLine(_ p: UnsafeRawBufferPointer, _ start: Int, _ end: Int) throws(HTTP1ParseError) {
-        let (nameEnd, valueStart, valueEnd) = try HTTP1HeadParser.splitField(p, start, end, what: "header")
-        let name = HTTP1Bytes.lowercasedString(p, start, nameEnd)
-        try recognize(name, p, valueStart, valueEnd)
-        fields.append((name, HTTP1Bytes.string(p, valueStart, valueEnd)))
+        let (nameEnd, valueStart, valueEnd) = try HTTP1HeadParser.splitField(p, start, end, in: .header)
+        let name: String
+        if let (known, kind) = HTTP1KnownHeader.match(p, start, nameEnd) {
+            name = known
+            if kind != .other { try recognize(kind, p, valueStart, valueEnd) }
+        } else {
+            name = HTTP1Bytes.lowercasedString(p, start, nameEnd)
+        }
+        let value = HTTP1KnownHeader.commonValue(p, valueStart, valueEnd) ?? HTTP1Bytes.string(p, valueStart, valueEnd)
+        headers.addLowercased(name: name, value: value)
+    }
+
+    enum Section {
+        case header
+        case trailer
+        var word: String { self == .header ? "header" : "trailer" }
     }
 
     /// Validates a field line and returns where its name ends and its trimmed value lies. Shared with
     /// the chunked trailer section, whose fields are checked the same way and then dropped.
     static func splitField(_ p: UnsafeRawBufferPointer, _ start: Int, _ end: Int,
-                           what: String) throws(HTTP1ParseError) -> (Int, Int, Int) {
+                           in section: Section) throws(HTTP1ParseError) -> (Int, Int, Int) {
         if HTTP1ByteClass.isOWS(p[start]) {
-            throw .badRequest("obsolete line folding (a \(what) line starting with whitespace) is not allowed")
+            throw .badRequest("obsolete line folding (a \(section.word) line starting with whitespace) is not allowed")
         }
         var i = start
         while i < end && HTTP1ByteClass.isToken(p[i]) { i += 1 }
-        if i == end { throw .badRequest("\(what) line without a colon") }
-        if p[i] != HTTP1ByteClass.colon { throw .invalidCharacter(p[i], in: "\(what) name") }
-        if i == start { throw .badRequest("empty \(what) name") }
+        if i == end { throw .badRequest("\(section.word) line without a colon") }
+        if p[i] != HTTP1ByteClass.colon { throw .invalidCharacter(p[i], in: "\(section.word) name") }
+        if i == start { throw .badRequest("empty \(section.word) name") }
         let nameEnd = i
         var vs = i + 1
         var ve = end
         HTTP1Bytes.trimOWS(p, &vs, &ve)
-        for k in vs..<ve where !HTTP1ByteClass.isFieldValue(p[k]) {
-            throw .invalidCharacter(p[k], in: "value of \(what) \"\(HTTP1Bytes.string(p, start, nameEnd))\"")
+        let bad = HTTP1Swar.firstInvalidFieldByte(p, vs, ve)
+        if bad < ve {
+            throw .invalidCharacter(p[bad], in: "value of \(section.word) \"\(HTTP1Bytes.string(p, start, nameEnd))\"")
         }
         return (nameEnd, vs, ve)
     }
 
     /// Notes the headers that decide framing, connection persistence, expectations and upgrades.
-    private mutating func recognize(_ name: String, _ p: UnsafeRawBufferPointer, _ vs: Int, _ ve: Int) throws(HTTP1ParseError) {
-        switch name.utf8.count {
-        case 4 where name == "host":
+    private mutating func recognize(_ kind: HTTP1KnownHeader, _ p: UnsafeRawBufferPointer, _ vs: Int, _ ve: Int) throws(HTTP1ParseError) {
+        switch kind {
+        case .host:
             hostCount += 1
-        case 6 where name == "expect":
+        case .expect:
             if HTTP1Bytes.equalsIgnoringCase(p, vs, ve, "100-continue") {
                 expectsContinue = true
             } else {
                 throw HTTP1ParseError(status: .expectationFailed,
                                       message: "unsupported expectation \"\(HTTP1Bytes.string(p, vs, ve))\"")
             }
-        case 7 where name == "upgrade":
+        case .upgrade:
             var pos = vs
             while let (s, e) = HTTP1Bytes.nextListElement(p, &pos, ve) {
                 if HTTP1Bytes.equalsIgnoringCase(p, s, e, "h2c") { upgradeH2C = true }
             }
-        case 10 where name == "connection":
+        case .connection:
             var pos = vs
             while let (s, e) = HTTP1Bytes.nextListElement(p, &pos, ve) {
                 if HTTP1Bytes.equalsIgnoringCase(p, s, e, "close") { connectionClose = true }
@@ -119,13 +131,13 @@ struct HTTP1HeadParser {
                 else if HTTP1Bytes.equalsIgnoringCase(p, s, e, "upgrade") { connectionUpgrade = true }
                 else if HTTP1Bytes.equalsIgnoringCase(p, s, e, "http2-settings") { connectionHTTP2Settings = true }
             }
-        case 14 where name == "content-length":
+        case .contentLength:
             try contentLengthField(p, vs, ve)
-        case 14 where name == "http2-settings":
+        case .http2Settings:
             http2SettingsCount += 1
-        case 17 where name == "transfer-encoding":
+        case .transferEncoding:
             try transferEncodingField(p, vs, ve)
-        default:
+        case .other:
             break
         }
     }
@@ -154,9 +166,10 @@ struct HTTP1HeadParser {
     private mutating func transferEncodingField(_ p: UnsafeRawBufferPointer, _ vs: Int, _ ve: Int) throws(HTTP1ParseError) {
         transferEncodingSeen = true
         var pos = vs
-        if vs == ve { throw .badRequest("empty Transfer-Encoding") }
+        var codings = 0
         while let (s, e) = HTTP1Bytes.nextListElement(p, &pos, ve) {
-            if s == e { throw .badRequest("empty transfer-coding in \"\(HTTP1Bytes.string(p, vs, ve))\"") }
+            if s == e { continue }   // RFC 9110 §5.6.1.2: empty list elements are ignored
+            codings += 1
             if HTTP1Bytes.equalsIgnoringCase(p, s, e, "chunked") {
                 chunkedCount += 1
                 lastCodingIsChunked = true
@@ -165,6 +178,7 @@ struct HTTP1HeadParser {
                 if unsupportedCoding == nil { unsupportedCoding = HTTP1Bytes.string(p, s, e) }
             }
         }
+        if codings == 0 { throw .badRequest("empty Transfer-Encoding") }
     }
 
     /// Called at the blank line: applies the whole-head rules and builds the head.
@@ -203,7 +217,7 @@ struct HTTP1HeadParser {
         let upgrade = version == .http1_1 && upgradeH2C && http2SettingsCount == 1
             && connectionUpgrade && connectionHTTP2Settings
         let head = HTTPRequestHead(method: requestLine.method, target: requestLine.target,
-                                   version: version, headers: HTTPHeaders(fields))
+                                   version: version, headers: headers)
         // RFC 9110 §10.1.1: a 100-continue expectation in an HTTP/1.0 request is ignored.
         return HTTP1ParsedHead(head: head, framing: framing, keepAlive: keepAlive,
                                expectsContinue: expectsContinue && version == .http1_1 && framing != .none,

@@ -18,16 +18,13 @@ struct HTTP1LineScanner {
     /// `budget`: how many bytes this line may take, line ending included.
     @inline(__always)
     mutating func next(_ p: UnsafeRawBufferPointer, from start: Int, budget: Int) -> Result {
-        var i = start + scanned
         let count = p.count
-        while i < count {
-            if p[i] == HTTP1ByteClass.lf {
-                scanned = 0
-                if i + 1 - start > budget { return .tooLong }
-                let contentEnd = i > start && p[i - 1] == HTTP1ByteClass.cr ? i - 1 : i
-                return .line(contentEnd: contentEnd, next: i + 1)
-            }
-            i += 1
+        let i = HTTP1Swar.firstLF(p, start + scanned, count)
+        if i < count {
+            scanned = 0
+            if i + 1 - start > budget { return .tooLong }
+            let contentEnd = i > start && p[i - 1] == HTTP1ByteClass.cr ? i - 1 : i
+            return .line(contentEnd: contentEnd, next: i + 1)
         }
         scanned = count - start
         return scanned > budget ? .tooLong : .needMore

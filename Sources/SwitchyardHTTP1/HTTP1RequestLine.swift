@@ -41,6 +41,9 @@ struct HTTP1RequestLine {
     /// `HTTP/1.1` and `HTTP/1.0` are served; any other well-formed `HTTP/<digits>[.<digits>]` is 505;
     /// anything else is a malformed request line (400).
     private static func version(_ p: UnsafeRawBufferPointer, _ start: Int, _ end: Int) throws(HTTP1ParseError) -> HTTPVersion {
+        for k in start..<end where !HTTP1ByteClass.isTargetChar(p[k]) {
+            throw .invalidCharacter(p[k], in: "HTTP version")
+        }
         let prefix: StaticString = "HTTP/"
         let plen = prefix.utf8CodeUnitCount
         var wellFormedPrefix = end - start > plen

@@ -10,15 +10,17 @@ import SwitchyardCore
 /// Errors are final: after `feed` throws, the parser stays failed and throws the same error again.
 /// Events produced before the failure (earlier pipelined requests) are still appended to `events`.
 public struct HTTP1RequestParser: Sendable {
+    /// Kept payload-free so that switching on it in the hot loop copies nothing.
     private enum State: Sendable {
         case head
         case body
         case paused
-        case failed(HTTP1ParseError)
+        case failed
     }
 
     public let limits: HTTP1Limits
     private var state = State.head
+    private var failure: HTTP1ParseError?
     /// Unparsed bytes: the front of an incomplete request (or, once paused, bytes for HTTP/2).
     private var buffer: [UInt8] = []
 
@@ -76,7 +78,7 @@ public struct HTTP1RequestParser: Sendable {
     /// request are kept internally. After a throw the parser is dead (the server answers the error and closes).
     public mutating func feed(_ bytes: UnsafeRawBufferPointer, into events: inout [HTTP1ParseEvent]) throws(HTTP1ParseError) {
         switch state {
-        case .failed(let error): throw error
+        case .failed: throw failure ?? .badRequest("parser failed")
         case .paused:
             buffer.append(contentsOf: bytes)
             return
@@ -119,7 +121,8 @@ public struct HTTP1RequestParser: Sendable {
     }
 
     private mutating func fail(_ error: HTTP1ParseError) {
-        state = .failed(error)
+        state = .failed
+        failure = error
         buffer = []
         body = []
         pending = nil
@@ -157,7 +160,8 @@ public struct HTTP1RequestParser: Sendable {
                 }
                 var whole: [UInt8] = []
                 swap(&whole, &body)
-                if complete(body: whole, into: &events) { return i }
+                guard let parsed = pending.take() else { return i }
+                if complete(parsed, body: whole, into: &events) { return i }
             case .paused, .failed:
                 return i
             }
@@ -203,15 +207,14 @@ public struct HTTP1RequestParser: Sendable {
         headParser.reset()
         headBytes = 0
         sawLeadingEmptyLine = false
-        pending = parsed
         switch parsed.framing {
         case .none:
-            return complete(body: [], into: &events)
+            return complete(parsed, body: [], into: &events)
         case .length(let n):
             if p.count - i >= n {
                 let whole = [UInt8](UnsafeRawBufferPointer(rebasing: p[i..<(i + n)]))
                 i += n
-                return complete(body: whole, into: &events)
+                return complete(parsed, body: whole, into: &events)
             }
             isChunked = false
             remaining = n
@@ -221,14 +224,14 @@ public struct HTTP1RequestParser: Sendable {
             chunks.reset()
         }
         expectContinuePending = parsed.expectsContinue
+        pending = parsed
         state = .body
         return false
     }
 
     /// Emits the pending request. Returns true when parsing must stop (after an upgrade request).
-    private mutating func complete(body: [UInt8], into events: inout [HTTP1ParseEvent]) -> Bool {
-        guard let parsed = pending else { return false }
-        pending = nil
+    private mutating func complete(_ parsed: consuming HTTP1ParsedHead, body: [UInt8],
+                                   into events: inout [HTTP1ParseEvent]) -> Bool {
         expectContinuePending = false
         events.append(.request(HTTPRequest(head: parsed.head, body: body), keepAlive: parsed.keepAlive))
         if parsed.upgradeToH2C {

@@ -1,6 +1,9 @@
 import SwitchyardCore
 
 /// Serializes responses for HTTP/1.1 connections straight into the connection's output buffer.
+///
+/// The head is measured first and the buffer grown once, then every piece is copied into place, so
+/// a response costs one capacity check and one copy per string instead of an `append` per piece.
 public enum HTTP1ResponseEncoder {
     /// Appends "HTTP/1.1 <code> <reason>\r\n", the response's headers, `content-length` (from body.count,
     /// except 1xx/204/304), `connection: close` when !keepAlive (and `connection: keep-alive` for a keep-alive
@@ -16,78 +19,109 @@ public enum HTTP1ResponseEncoder {
         let code = response.status.code
         let interim = code >= 100 && code < 200
         let bodyAllowed = !interim && code != 204 && code != 304
-        buffer.reserveCapacity(buffer.count + 128 + (bodyAllowed && !headOnly ? response.body.count : 0))
+        let connection: StaticString? = interim ? nil
+            : (!keepAlive ? "connection: close\r\n" : (requestVersion == .http1_0 ? "connection: keep-alive\r\n" : nil))
 
-        append("HTTP/1.1 ", to: &buffer)
-        appendDecimal(code, to: &buffer)
-        buffer.append(HTTP1ByteClass.sp)
-        append(response.status.reason, to: &buffer)
-        appendCRLF(&buffer)
-
-        for (name, value) in response.headers {
-            if !interim {
-                if name == "content-length" || name == "transfer-encoding" || name == "connection" { continue }
-                if date != nil && name == "date" { continue }
+        // Length first: most names cannot match, and comparing against a literal longer than 15 bytes
+        // (a heap-shaped string) is the slow path of String ==.
+        @inline(__always)
+        func kept(_ name: String) -> Bool {
+            if interim { return true }
+            switch name.utf8.count {
+            case 4: return date == nil || name != "date"
+            case 10: return name != "connection"
+            case 14: return name != "content-length"
+            case 17: return name != "transfer-encoding"
+            default: return true
             }
-            append(name, to: &buffer)
-            buffer.append(HTTP1ByteClass.colon)
-            buffer.append(HTTP1ByteClass.sp)
-            append(value, to: &buffer)
-            appendCRLF(&buffer)
         }
-        if !interim {
+
+        // Measure.
+        var size = 9 + decimalCount(code) + 1 + response.status.reason.utf8.count + 2 + 2
+        for (name, value) in response.headers where kept(name) {
+            size += name.utf8.count + 2 + value.utf8.count + 2
+        }
+        if bodyAllowed { size += 16 + decimalCount(response.body.count) + 2 }
+        if let connection { size += connection.utf8CodeUnitCount }
+        if let date, !interim { size += 6 + date.utf8.count + 2 }
+        let body = bodyAllowed && !headOnly ? response.body.count : 0
+
+        // Write.
+        let start = buffer.count
+        buffer.reserveCapacity(start + size + body)
+        buffer.append(contentsOf: repeatElement(0, count: size))
+        buffer.withUnsafeMutableBytes { raw in
+            var w = Writer(base: raw.baseAddress! + start)
+            w.put("HTTP/1.1 ")
+            w.putDecimal(code)
+            w.put(" ")
+            w.put(response.status.reason)
+            w.put("\r\n")
+            for (name, value) in response.headers where kept(name) {
+                w.put(name)
+                w.put(": ")
+                w.put(value)
+                w.put("\r\n")
+            }
             if bodyAllowed {
-                append("content-length: ", to: &buffer)
-                appendDecimal(response.body.count, to: &buffer)
-                appendCRLF(&buffer)
+                w.put("content-length: ")
+                w.putDecimal(response.body.count)
+                w.put("\r\n")
             }
-            if !keepAlive {
-                append("connection: close\r\n", to: &buffer)
-            } else if requestVersion == .http1_0 {
-                append("connection: keep-alive\r\n", to: &buffer)
+            if let connection { w.put(connection) }
+            if let date, !interim {
+                w.put("date: ")
+                w.put(date)
+                w.put("\r\n")
             }
-            if let date {
-                append("date: ", to: &buffer)
-                append(date, to: &buffer)
-                appendCRLF(&buffer)
-            }
+            w.put("\r\n")
+            precondition(w.offset == size, "response head measured \(size) bytes but wrote \(w.offset)")
         }
-        appendCRLF(&buffer)
-        if bodyAllowed && !headOnly {
-            buffer.append(contentsOf: response.body)
-        }
+        if body > 0 { buffer.append(contentsOf: response.body) }
     }
 
-    @inline(__always)
-    private static func append(_ s: String, to buffer: inout [UInt8]) {
-        var s = s
-        s.withUTF8 { buffer.append(contentsOf: $0) }
+    static func decimalCount(_ value: Int) -> Int {
+        var n = max(value, 0)
+        var digits = 1
+        while n >= 10 { n /= 10; digits += 1 }
+        return digits
     }
 
-    @inline(__always)
-    private static func appendCRLF(_ buffer: inout [UInt8]) {
-        buffer.append(HTTP1ByteClass.cr)
-        buffer.append(HTTP1ByteClass.lf)
-    }
+    /// Copies pieces into memory already sized for them.
+    private struct Writer {
+        let base: UnsafeMutableRawPointer
+        var offset = 0
 
-    /// Decimal digits of a non-negative integer without creating a String.
-    static func appendDecimal(_ value: Int, to buffer: inout [UInt8]) {
-        if value < 10 {
-            buffer.append(48 &+ UInt8(truncatingIfNeeded: max(value, 0)))
-            return
+        init(base: UnsafeMutableRawPointer) { self.base = base }
+
+        @inline(__always)
+        mutating func put(_ s: StaticString) {
+            (base + offset).copyMemory(from: s.utf8Start, byteCount: s.utf8CodeUnitCount)
+            offset += s.utf8CodeUnitCount
         }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var n = value
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { d in
-            while n > 0 {
-                d[19 - count] = 48 &+ UInt8(truncatingIfNeeded: n % 10)
+
+        @inline(__always)
+        mutating func put(_ s: String) {
+            var s = s
+            s.withUTF8 { utf8 in
+                if let from = utf8.baseAddress, utf8.count > 0 {
+                    (base + offset).copyMemory(from: from, byteCount: utf8.count)
+                }
+                offset += utf8.count
+            }
+        }
+
+        @inline(__always)
+        mutating func putDecimal(_ value: Int) {
+            var n = max(value, 0)
+            let count = HTTP1ResponseEncoder.decimalCount(n)
+            var i = offset + count
+            repeat {
+                i -= 1
+                base.storeBytes(of: 48 &+ UInt8(truncatingIfNeeded: n % 10), toByteOffset: i, as: UInt8.self)
                 n /= 10
-                count += 1
-            }
-            buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[(20 - count)...]))
+            } while n > 0
+            offset += count
         }
     }
 }

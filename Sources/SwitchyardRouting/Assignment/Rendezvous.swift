@@ -2,8 +2,10 @@ import Foundation
 
 /// Weighted rendezvous hashing: the sticky assignment of a unit to a variant.
 ///
-/// For unit key `k` and each variant `v` with weight `w_v > 0`, let `u_v = H(salt; v, k)` be a
-/// stable hash mapped into (0, 1) and `E_v = −ln(u_v)`. The unit goes to the variant with the
+/// For unit key `k` and each variant `v` with weight `w_v > 0`, let `u_v` be a stable hash of
+/// (salt, v, k) mapped into (0, 1) — computed as `mix(H(salt; k) ⊕ H(salt; "variant", v))` with
+/// SipHash-2-4 for `H` and the SplitMix64 finaliser for `mix`, so the key is hashed once per
+/// request — and `E_v = −ln(u_v)`. The unit goes to the variant with the
 /// smallest score `s_v = E_v / w_v` (ties, which have probability zero, go to the lower index).
 /// Variants with weight 0 have no score and never receive a unit.
 ///

@@ -52,20 +52,24 @@ public enum Router {
 
     /// The sticky variant index for a unit key (weighted rendezvous, see ``Rendezvous``).
     public static func stickyIndex(_ e: CompiledExperiment, unitKey: String) -> Int? {
-        Rendezvous.choose(weights: e.weights) { index in
-            e.hash.unitInterval(e.variants[index].name, unitKey)
+        let unitHash = e.hash.hash(unitKey)
+        return Rendezvous.choose(weights: e.weights) { index in
+            StableHash.openUnit(SplitMix64.mix(unitHash ^ e.variantSeeds[index]))
         }
     }
 
-    /// Shadows sampled for this request. Deterministic sampling hashes (shadow name, key) so a
-    /// given unit or request id is always or never shadowed by that shadow; with no key at all it
-    /// falls back to the random stream.
+    /// Shadows sampled for this request. Deterministic sampling mixes the key's stable hash with
+    /// the shadow's seed, so a given unit (or request id) is always or never shadowed by that
+    /// shadow, independently per shadow; with no key at all it falls back to the random stream.
     static func shadowTargets(_ e: CompiledExperiment, samplingKey: String?, random: UInt64) -> [ShadowTarget] {
         var targets: [ShadowTarget] = []
+        var keyHash: UInt64?
         for (i, shadow) in e.shadows.enumerated() where shadow.percent > 0 {
             let u: Double
             if shadow.sampling == .deterministic, let samplingKey {
-                u = StableHash.halfOpenUnit(e.hash.hash("shadow", shadow.name, samplingKey))
+                let h = keyHash ?? e.hash.hash(samplingKey)
+                keyHash = h
+                u = StableHash.halfOpenUnit(SplitMix64.mix(h ^ e.shadowSeeds[i]))
             } else {
                 u = StableHash.halfOpenUnit(SplitMix64.stream(random, 2 + UInt64(i)))
             }

@@ -52,7 +52,9 @@ struct IssueCollector {
         var candidate = Substring(path)
         while true {
             if let found = positions[String(candidate)] { return found }
-            guard let cut = candidate.lastIndex(where: { $0 == "." || $0 == "[" }) else { return nil }
+            guard let cut = candidate.lastIndex(where: { $0 == "." || $0 == "[" }) else {
+                return candidate.isEmpty ? nil : positions[""]
+            }
             candidate = candidate[..<cut]
         }
     }

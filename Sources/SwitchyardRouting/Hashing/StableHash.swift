@@ -23,31 +23,38 @@ public struct StableHash: Sendable, Equatable {
         k1 = b
     }
 
+    /// A hash with an explicit key (reference vectors).
+    init(k0: UInt64, k1: UInt64) {
+        self.k0 = k0
+        self.k1 = k1
+    }
+
     /// SipHash-2-4 of `parts` joined by a 0x00 separator. Callers keep every part but the last free
     /// of NUL bytes (names are validated), so different part lists never collide by concatenation.
     public func hash(_ parts: String...) -> UInt64 {
-        sipHash24(StableHash.joined(parts))
-    }
-
-    /// The hash mapped into the open interval (0, 1) (see ``openUnit(_:)``).
-    public func unitInterval(_ parts: String...) -> Double {
-        StableHash.openUnit(sipHash24(StableHash.joined(parts)))
-    }
-
-    private static func joined(_ parts: [String]) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(parts.reduce(parts.count) { $0 + $1.utf8.count })
         for (i, part) in parts.enumerated() {
             if i > 0 { bytes.append(0) }
             bytes.append(contentsOf: part.utf8)
         }
-        return bytes
+        return sipHash24(bytes)
     }
 
-    /// Maps 64 random bits to (0, 1): 53 random bits, offset by half a step so that neither 0 nor
-    /// 1 can occur (−ln(u) stays finite and positive).
+    /// SipHash-2-4 of one string's UTF-8 bytes (the per-request path: no allocation for native strings).
+    public func hash(_ text: String) -> UInt64 {
+        var text = text
+        return text.withUTF8 { sipHash24(UnsafeRawBufferPointer($0)) }
+    }
+
+    func sipHash24(_ message: [UInt8]) -> UInt64 {
+        message.withUnsafeBytes { sipHash24($0) }
+    }
+
+    /// Maps 64 random bits to (0, 1): 52 random bits, offset by half a step so that neither 0 nor
+    /// 1 can occur (−ln(u) stays finite and positive; with 53 bits the top value would round to 1).
     public static func openUnit(_ bits: UInt64) -> Double {
-        (Double(bits >> 11) + 0.5) * 0x1p-53
+        (Double(bits >> 12) + 0.5) * 0x1p-52
     }
 
     /// Maps 64 random bits to [0, 1).
@@ -55,7 +62,8 @@ public struct StableHash: Sendable, Equatable {
         Double(bits >> 11) * 0x1p-53
     }
 
-    func sipHash24(_ message: [UInt8]) -> UInt64 {
+    /// SipHash-2-4 over raw bytes, reading little-endian 8-byte words.
+    func sipHash24(_ message: UnsafeRawBufferPointer) -> UInt64 {
         var v0: UInt64 = 0x736f_6d65_7073_6575 ^ k0
         var v1: UInt64 = 0x646f_7261_6e64_6f6d ^ k1
         var v2: UInt64 = 0x6c79_6765_6e65_7261 ^ k0
@@ -68,16 +76,16 @@ public struct StableHash: Sendable, Equatable {
             v2 &+= v1; v1 = v1.rotl(17); v1 ^= v2; v2 = v2.rotl(32)
         }
 
-        let fullBlocks = message.count / 8
+        let count = message.count
+        let fullBlocks = count / 8
         for block in 0..<fullBlocks {
-            var m: UInt64 = 0
-            for i in 0..<8 { m |= UInt64(message[block * 8 + i]) << (8 * UInt64(i)) }
+            let m = UInt64(littleEndian: message.loadUnaligned(fromByteOffset: block * 8, as: UInt64.self))
             v3 ^= m
             round(); round()
             v0 ^= m
         }
-        var last = UInt64(truncatingIfNeeded: message.count) << 56
-        for i in 0..<(message.count % 8) {
+        var last = UInt64(truncatingIfNeeded: count) << 56
+        for i in 0..<(count % 8) {
             last |= UInt64(message[fullBlocks * 8 + i]) << (8 * UInt64(i))
         }
         v3 ^= last

@@ -35,6 +35,8 @@ public struct LatencySummary: Sendable, Equatable, Codable {
     public func quantileNs(_ q: Double) -> Double? {
         guard count > 0 else { return nil }
         let rank = Swift.max(1, Int((q * Double(count)).rounded(.up)))
+        if rank >= count { return Double(maxNs) }
+        if rank == 1 { return Double(minNs) }
         var seen = 0
         for bucket in buckets.keys.sorted() {
             seen += buckets[bucket]!

@@ -50,6 +50,10 @@ public struct CompiledExperiment: Sendable {
     public let overrides: [CompiledOverride]
     public let shadows: [ShadowConfig]
     public let hash: StableHash
+    /// Per-variant and per-shadow seeds, `H(salt; "variant", name)` and `H(salt; "shadow", name)`:
+    /// a unit's per-variant uniform is `mix(H(salt; key) ⊕ seed)`, so routing hashes the key once.
+    public let variantSeeds: [UInt64]
+    public let shadowSeeds: [UInt64]
 
     /// Builds from a validated experiment. Throws only if validation was skipped.
     init(_ config: ExperimentConfig) throws {
@@ -69,7 +73,10 @@ public struct CompiledExperiment: Sendable {
             return try CompiledOverride(rule: rule, variantIndex: index)
         }
         shadows = config.shadow
-        hash = StableHash(salt: config.effectiveSalt)
+        let hash = StableHash(salt: config.effectiveSalt)
+        self.hash = hash
+        variantSeeds = config.variants.map { hash.hash("variant", $0.name) }
+        shadowSeeds = config.shadow.map { hash.hash("shadow", $0.name) }
     }
 
     /// The variant with this name.

@@ -171,6 +171,9 @@ enum Base64URL {
         guard text.count % 4 != 1 else { return nil }
         var standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while standard.count % 4 != 0 { standard.append("=") }
-        return Data(base64Encoded: standard).map { Array($0) }
+        guard let bytes = Data(base64Encoded: standard).map({ Array($0) }) else { return nil }
+        // Only the canonical spelling is accepted (unused low bits zero), so a token has exactly
+        // one text form and flipping a padding bit cannot produce a "different" valid token.
+        return encode(bytes) == text ? bytes : nil
     }
 }

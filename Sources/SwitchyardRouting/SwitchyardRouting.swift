@@ -1,1 +1,0 @@
-// Module SwitchyardRouting: see docs/ARCHITECTURE.md.

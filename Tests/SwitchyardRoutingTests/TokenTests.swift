@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+@testable import SwitchyardRouting
+
+@Suite struct TokenTests {
+    let signer = AssignmentTokenSigner(TokenConfig(current: TokenKey(keyID: "k2", secret: "new-secret-0123456789"),
+                                                   previous: [TokenKey(keyID: "k1", secret: "old-secret-0123456789")]))
+
+    @Test func roundTrip() throws {
+        let token = signer.sign(experiment: "fraud", variant: "candidate", unit: "user-42", issuedAt: 1_700_000_000)
+        #expect(token.hasPrefix("sy1."))
+        #expect(token.allSatisfy { $0.isLetter || $0.isNumber || "-_.".contains($0) }, "URL-safe")
+        let claims = try signer.verify(token, experiment: "fraud", now: 1_700_000_100, maxAgeSeconds: 3600)
+        #expect(claims == AssignmentClaims(experiment: "fraud", variant: "candidate", unit: "user-42",
+                                           issuedAt: 1_700_000_000, keyID: "k2"))
+    }
+
+    @Test func unicodeAndEmptyUnits() throws {
+        for unit in ["", "ünïcødé 🙂", String(repeating: "x", count: 5000)] {
+            let token = signer.sign(experiment: "e", variant: "v", unit: unit, issuedAt: -5)
+            #expect(try signer.verify(token).unit == unit)
+            #expect(try signer.verify(token).issuedAt == -5)
+        }
+    }
+
+    @Test func previousKeyStillVerifies() throws {
+        let old = AssignmentTokenSigner(TokenConfig(current: TokenKey(keyID: "k1", secret: "old-secret-0123456789")))
+        let token = old.sign(experiment: "e", variant: "v", unit: "u", issuedAt: 1)
+        #expect(try signer.verify(token).keyID == "k1")
+    }
+
+    @Test func wrongKeyIsRejected() {
+        let other = AssignmentTokenSigner(TokenConfig(current: TokenKey(keyID: "k2", secret: "another-secret-xxxxxx")))
+        let token = other.sign(experiment: "e", variant: "v", unit: "u", issuedAt: 1)
+        #expect(throws: TokenError.badSignature) { try signer.verify(token) }
+        let unknown = AssignmentTokenSigner(TokenConfig(current: TokenKey(keyID: "k9", secret: "another-secret-xxxxxx")))
+        #expect(throws: TokenError.unknownKey("k9")) {
+            try signer.verify(unknown.sign(experiment: "e", variant: "v", unit: "u", issuedAt: 1))
+        }
+    }
+
+    @Test func tamperedPayloadIsRejected() throws {
+        let token = signer.sign(experiment: "fraud", variant: "control", unit: "u", issuedAt: 1)
+        let parts = token.split(separator: ".").map(String.init)
+        // Forge: the same claims with another variant, carrying the original tag.
+        let forged = AssignmentClaims(experiment: "fraud", variant: "candidate", unit: "u", issuedAt: 1, keyID: "k2")
+        let forgedToken = "sy1.\(Base64URL.encode(AssignmentTokenSigner.encode(forged))).\(parts[2])"
+        #expect(throws: TokenError.badSignature) { try signer.verify(forgedToken) }
+        // Flip every single character of the payload in turn: never accepted.
+        var payload = Array(parts[1])
+        for i in payload.indices {
+            let original = payload[i]
+            payload[i] = original == "A" ? "B" : "A"
+            let mutated = "sy1.\(String(payload)).\(parts[2])"
+            #expect(throws: TokenError.self) { try signer.verify(mutated) }
+            payload[i] = original
+        }
+        var tag = Array(parts[2])
+        tag[0] = tag[0] == "A" ? "B" : "A"
+        #expect(throws: TokenError.badSignature) { try signer.verify("sy1.\(parts[1]).\(String(tag))") }
+    }
+
+    @Test func malformedTokensSayWhy() {
+        let cases: [(String, TokenError)] = [
+            ("", .malformed("expected 3 dot-separated parts, found 1")),
+            ("sy1.abc", .malformed("expected 3 dot-separated parts, found 2")),
+            ("sy9.AAAA.AAAA", .unsupportedVersion("sy9")),
+            ("sy1.!!!.AAAA", .malformed("payload is not base64url")),
+            ("sy1.AAAA.AAAA", .malformed("tag must be 16 bytes, found 3")),
+            ("sy1.AAAA.AAAAAAAAAAAAAAAAAAAAAA", .malformed("payload shorter than 8 bytes")),
+            ("sy1.AAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA", .malformed("payload ends before the experiment length")),
+            ("sy1.AAAAAAAAAAAABQ.AAAAAAAAAAAAAAAAAAAAAA", .malformed("payload ends inside the key id")),
+            ("sy1.AAB.AAAAAAAAAAAAAAAAAAAAAA", .malformed("payload is not base64url")),
+        ]
+        for (token, expected) in cases {
+            #expect(throws: expected) { try signer.verify(token) }
+        }
+    }
+
+    @Test func experimentAndAgeChecks() {
+        let token = signer.sign(experiment: "fraud", variant: "v", unit: "u", issuedAt: 1000)
+        #expect(throws: TokenError.wrongExperiment(expected: "search", found: "fraud")) {
+            try signer.verify(token, experiment: "search")
+        }
+        #expect(throws: TokenError.expired(ageSeconds: 9000)) { try signer.verify(token, now: 10_000, maxAgeSeconds: 3600) }
+        #expect(throws: TokenError.issuedInFuture(1000)) { try signer.verify(token, now: 0, maxAgeSeconds: 3600) }
+    }
+
+    @Test func snapshotCarriesTheSigner() throws {
+        let config = try ConfigParser.parse(exampleYAML)
+        let snap = try RoutingSnapshot(revision: 1, config: config)
+        let signer = try #require(snap.tokenSigner)
+        let token = signer.sign(experiment: "fraud", variant: "control", unit: "u", issuedAt: 5)
+        #expect(try signer.verify(token).variant == "control")
+    }
+}

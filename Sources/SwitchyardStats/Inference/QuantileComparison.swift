@@ -7,6 +7,12 @@ public protocol OrderStatistics {
     var orderCount: UInt64 { get }
     /// The k-th smallest observation, 1-based, 1 ≤ k ≤ count.
     func orderStatistic(_ k: UInt64) -> Double
+    /// Several order statistics at once; `ks` is sorted ascending.
+    func orderStatistics(_ ks: [UInt64]) -> [Double]
+}
+
+extension OrderStatistics {
+    public func orderStatistics(_ ks: [UInt64]) -> [Double] { ks.map(orderStatistic) }
 }
 
 public struct QuantileEstimate: Sendable, Equatable, Codable {
@@ -20,6 +26,16 @@ public struct QuantileEstimate: Sendable, Equatable, Codable {
     public var variance: Double
 }
 
+extension QuantileEstimate {
+    /// The same estimate with values multiplied by `factor` (e.g. ns → ms).
+    public func scaled(by factor: Double) -> QuantileEstimate {
+        var e = self
+        e.estimate *= factor; e.valueLower *= factor; e.valueUpper *= factor
+        e.variance *= factor * factor
+        return e
+    }
+}
+
 public struct QuantileDifference: Sendable, Equatable, Codable {
     public var status: StatStatus
     public var control: QuantileEstimate?
@@ -28,6 +44,15 @@ public struct QuantileDifference: Sendable, Equatable, Codable {
     public var se: Double?
     public var ci: Interval?
     public var p: PValue?
+
+    /// The same comparison with values multiplied by `factor` (e.g. ns → ms).
+    public func scaled(by factor: Double) -> QuantileDifference {
+        var d = self
+        d.control = control?.scaled(by: factor); d.treatment = treatment?.scaled(by: factor)
+        d.diff = diff.map { $0 * factor }; d.se = se.map { $0 * factor }
+        d.ci = ci.map { Interval(lower: $0.lower * factor, upper: $0.upper * factor) }
+        return d
+    }
 }
 
 public enum QuantileComparison {
@@ -45,9 +70,10 @@ public enum QuantileComparison {
             if k > n { return count }
             return UInt64(k)
         }
-        let yL = data.orderStatistic(clampedRank(lower)), yU = data.orderStatistic(clampedRank(upper))
+        let values = data.orderStatistics([clampedRank(lower), clampedRank(center), clampedRank(upper)])
+        let yL = values[0], yU = values[2]
         let sd = (yU - yL) / (2 * z)
-        return QuantileEstimate(n: count, quantile: nu, estimate: data.orderStatistic(clampedRank(center)),
+        return QuantileEstimate(n: count, quantile: nu, estimate: values[1],
                                 rankLower: lower, rankUpper: upper, valueLower: yL, valueUpper: yU, variance: sd * sd)
     }
 

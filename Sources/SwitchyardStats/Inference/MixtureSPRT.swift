@@ -60,6 +60,13 @@ public struct SequentialState: Sendable, Equatable, Codable {
 
     public init() {}
 
+    init(logP: Double, interval: Interval?, becameEmpty: Bool, looks: UInt64) {
+        self.logP = Swift.min(logP, 0)
+        self.interval = interval
+        self.becameEmpty = becameEmpty
+        self.looks = looks
+    }
+
     public var p: PValue { PValue(logP: logP) }
 
     /// Folds one look in and returns the updated state.

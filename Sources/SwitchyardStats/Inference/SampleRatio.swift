@@ -90,6 +90,11 @@ public struct SequentialSRMState: Sendable, Equatable, Codable {
 
     public init() {}
 
+    init(logP: Double, looks: UInt64) {
+        self.logP = Swift.min(logP, 0)
+        self.looks = looks
+    }
+
     public var p: PValue { PValue(logP: logP) }
 
     /// Folds in a look with the current total log Bayes factor.

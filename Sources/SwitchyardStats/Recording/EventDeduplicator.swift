@@ -28,8 +28,9 @@ struct EventDeduplicator: Sendable {
         return true
     }
 
-    /// The remembered fingerprints, oldest generation first (for snapshots).
-    var generations: ([UInt64], [UInt64]) { (Array(previous), Array(current)) }
+    /// The remembered fingerprints, oldest generation first, each sorted (snapshots are then
+    /// byte-for-byte reproducible: Set order depends on the per-process hash seed).
+    var generations: ([UInt64], [UInt64]) { (previous.sorted(), current.sorted()) }
 
     mutating func restore(previous p: [UInt64], current c: [UInt64]) {
         previous = Set(p.suffix(generationCapacity))

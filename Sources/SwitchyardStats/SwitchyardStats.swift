@@ -1,1 +1,0 @@
-// Module SwitchyardStats: see docs/ARCHITECTURE.md.

@@ -15,6 +15,9 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence {
         for (n, v) in pairs { add(name: n, value: v) }
     }
 
+    /// Reserves room for `n` fields (codecs that know the header count avoid regrowth).
+    public mutating func reserveCapacity(_ n: Int) { fields.reserveCapacity(n) }
+
     /// Appends a field; `name` is lower-cased unless it already is.
     public mutating func add(name: String, value: String) {
         fields.append((HTTPHeaders.lowercase(name), value))

@@ -1,10 +1,11 @@
 import SwitchyardCore
+import SwitchyardHTTP1
 import SwitchyardTransport
 
 /// The first handler of every connection: looks at the first bytes and hands over to HTTP/2 when
-/// they are the client connection preface (h2c with prior knowledge), otherwise to HTTP/1.1.
+/// they are the client connection preface (h2c with prior knowledge, what gRPC clients send),
+/// otherwise to HTTP/1.1.
 final class ProtocolSniffer: ConnectionHandler {
-    static let preface: [UInt8] = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8)
     let shared: ServerShared
     let local: LoopLocal
     private var seen: [UInt8] = []
@@ -15,20 +16,21 @@ final class ProtocolSniffer: ConnectionHandler {
     }
 
     func connectionDidRead(_ connection: Connection, _ bytes: UnsafeRawBufferPointer) {
-        if seen.isEmpty, bytes.count >= Self.preface.count {
+        if seen.isEmpty {
             // The common case: the decision is in the first read, no copy needed.
-            handOver(connection, isHTTP2: Self.preface.withUnsafeBytes { p in memcmpPrefix(bytes, p) }, bytes)
+            switch HTTP2PrefaceDetector.classify(bytes) {
+            case .http2: return handOver(connection, isHTTP2: true, bytes)
+            case .http1: return handOver(connection, isHTTP2: false, bytes)
+            case .needMoreBytes: seen.append(contentsOf: bytes)
+            }
             return
         }
         seen.append(contentsOf: bytes)
-        let n = min(seen.count, Self.preface.count)
-        if seen[0..<n].elementsEqual(Self.preface[0..<n]) && seen.count < Self.preface.count {
-            return  // still a prefix of the preface: wait for more
-        }
-        let isHTTP2 = seen.count >= Self.preface.count && seen[0..<Self.preface.count].elementsEqual(Self.preface)
+        let verdict = seen.withUnsafeBytes { HTTP2PrefaceDetector.classify($0) }
+        guard verdict != .needMoreBytes else { return }
         let buffered = seen
         seen = []
-        buffered.withUnsafeBytes { handOver(connection, isHTTP2: isHTTP2, $0) }
+        buffered.withUnsafeBytes { handOver(connection, isHTTP2: verdict == .http2, $0) }
     }
 
     private func handOver(_ connection: Connection, isHTTP2: Bool, _ bytes: UnsafeRawBufferPointer) {
@@ -50,14 +52,7 @@ final class ProtocolSniffer: ConnectionHandler {
     func connectionShouldShutdown(_ connection: Connection) { connection.close() }
 
     func connectionTick(_ connection: Connection, now: UInt64) {
-        // A connection that never completes its first request head is a slow-header client.
+        // A connection that never sends enough to tell its protocol is a slow-header client.
         if now &- connection.acceptedAt > shared.headerTimeoutNs { connection.close() }
     }
-}
-
-@inline(__always)
-private func memcmpPrefix(_ a: UnsafeRawBufferPointer, _ prefix: UnsafeRawBufferPointer) -> Bool {
-    guard a.count >= prefix.count else { return false }
-    for i in 0..<prefix.count where a[i] != prefix[i] { return false }
-    return true
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SwitchyardStats
 
 /// `switchyard bench-stats`: the two micro-benchmarks of the statistics engine (issue 6).

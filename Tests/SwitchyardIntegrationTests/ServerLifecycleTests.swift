@@ -130,7 +130,10 @@ import SwitchyardTransport
         try #require(FileManager.default.isExecutableFile(atPath: binary), "build the switchyard product first")
         let p = Process()
         p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = ["serve", "--host", "127.0.0.1", "--port", "0", "--loops", "2"]
+        let repo = FileManager.default.temporaryDirectory.appendingPathComponent("switchyard-sigterm-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: repo, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: repo) }
+        p.arguments = ["serve", "--host", "127.0.0.1", "--port", "0", "--loops", "2", "--repository", repo.path]
         let err = Pipe()
         p.standardError = err
         try p.run()

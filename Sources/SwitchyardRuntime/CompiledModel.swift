@@ -44,10 +44,24 @@ public final class CompiledModel: Sendable {
         let probe = graph.inputs.map { $0.shape.map { $0 < 0 ? 1 : $0 } }
         do {
             let plan = try Planner.plan(graph: graph, operators: operators, inputShapes: probe)
+            for (declared, binding) in zip(graph.outputs, plan.outputs) {
+                let inferred: ElementType
+                switch binding {
+                case .direct(let slot): inferred = slot.type
+                case .copy(_, let type, _): inferred = type
+                }
+                guard inferred == declared.elementType else {
+                    throw ModelError(.invalidGraph, "model '\(name)': graph output '\(declared.name)' is declared \(declared.elementType) but computes \(inferred)")
+                }
+            }
             plans.withLock { $0.append(plan) }
-        } catch {
+        } catch let error as ModelError {
+            throw error
+        } catch let error as Planner.Failure {
             if let node = error.node { throw ModelError.node(node, .invalidGraph, error.message) }
             throw ModelError(.invalidGraph, "model '\(name)': \(error.message)")
+        } catch {
+            throw ModelError(.invalidGraph, "model '\(name)': \(error)")
         }
     }
 

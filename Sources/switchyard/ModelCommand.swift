@@ -46,6 +46,8 @@ struct ModelCommand: ParsableCommand {
         @Option(help: "Comma-separated batch sizes.") var batch: String = "1,64"
         @Option(help: "Timed calls per batch size (after warm-up).") var iterations: Int = 2000
         @Option(help: "Repetitions; the median of the per-repetition medians is reported.") var repeats: Int = 3
+        @Option(help: "A fixture <name>.inputs.json (V2 requests): use its request of each batch size as input.")
+        var inputs: String?
         @Flag(help: "Print one JSON object per batch size instead of a table.") var json = false
 
         func run() throws {
@@ -54,7 +56,7 @@ struct ModelCommand: ParsableCommand {
             guard !sizes.isEmpty, sizes.allSatisfy({ $0 > 0 }) else { throw ValidationError("--batch needs positive integers") }
             if !json { print("model \(model.name): per-call latency, 1 thread, \(iterations) calls × \(repeats) repeats") }
             for size in sizes {
-                let inputs = try BenchInputs.make(for: model, batch: size)
+                let inputs = try inputs.map { try BenchInputs.load(fixture: $0, batch: size) } ?? BenchInputs.make(for: model, batch: size)
                 let result = try BenchTimer.measure(iterations: iterations, repeats: repeats) { _ = try model.runOrdered(inputs) }
                 if json {
                     print("{\"model\":\"\(model.name)\",\"batch\":\(size),\"median_us\":\(result.median),\"p99_us\":\(result.p99),\"mean_us\":\(result.mean),\"calls\":\(result.calls)}")
@@ -66,8 +68,35 @@ struct ModelCommand: ParsableCommand {
     }
 }
 
-/// Deterministic pseudo-random inputs matching a model's declared inputs.
+/// Bench inputs: a fixture's V2 request of the right batch size, or deterministic pseudo-random
+/// data matching the model's declared inputs.
 enum BenchInputs {
+    static func load(fixture path: String, batch: Int) throws -> [String: Tensor] {
+        guard let data = FileManager.default.contents(atPath: path),
+              let doc = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let requests = doc["requests"] as? [[String: Any]] else { throw ValidationError("cannot read V2 requests from \(path)") }
+        for request in requests {
+            guard let tensors = request["inputs"] as? [[String: Any]],
+                  (tensors.first?["shape"] as? [Int])?.first == batch else { continue }
+            var result: [String: Tensor] = [:]
+            for t in tensors {
+                let shape = t["shape"] as? [Int] ?? [], values = t["data"] as? [Any] ?? []
+                func number(_ v: Any) -> Double { (v as? String) == "NaN" ? .nan : (v as? NSNumber)?.doubleValue ?? 0 }
+                let name = t["name"] as? String ?? ""
+                switch t["datatype"] as? String {
+                case "FP32": result[name] = try Tensor(shape: shape, values: values.map { Float(number($0)) })
+                case "FP64": result[name] = try Tensor(shape: shape, values: values.map(number))
+                case "INT64": result[name] = try Tensor(shape: shape, values: values.map { Int64(number($0)) })
+                case "INT32": result[name] = try Tensor(shape: shape, values: values.map { Int32(number($0)) })
+                case "BYTES": result[name] = try Tensor(shape: shape, strings: values.map { "\($0)" })
+                default: throw ValidationError("unsupported datatype in \(path)")
+                }
+            }
+            return result
+        }
+        throw ValidationError("\(path) has no request with batch size \(batch)")
+    }
+
     static func make(for model: CompiledModel, batch: Int) throws -> [String: Tensor] {
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
         func next() -> Double {

@@ -33,7 +33,7 @@ enum InputValidator {
                 if want >= 0, got != want {
                     throw InferenceError(.wrongDimension, "input '\(info.name)' has shape \(tensor.shape); dimension \(axis) must be \(want): expected \(info.shapeDescription)")
                 }
-                if want < 0, let symbol = info.dimensionNames[axis] {
+                if want < 0, expected.count > 1, let symbol = info.dimensionNames[axis] {
                     if let bound = symbols[symbol], bound != got {
                         throw InferenceError(.wrongDimension, "input '\(info.name)' has \(symbol) = \(got) at dimension \(axis), but another input has \(symbol) = \(bound)")
                     }

@@ -14,9 +14,9 @@ struct FixtureCase {
         .deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("shared/fixtures/models")
 
-    /// The project's own committed fixtures (a `.copy` resource of this target).
+    /// The project's own committed fixtures, written by Tests/Fixtures/generate.py.
     static let ownDirectory: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/models")
 
     static func names(in directory: URL) -> [String] {
@@ -67,7 +67,7 @@ struct FixtureCase {
         let shape = json["shape"] as! [Int]
         let data = json["data"] as! [Any]
         switch json["datatype"] as! String {
-        case "FP32": return try Tensor(shape: shape, values: data.map { Float(($0 as! NSNumber).doubleValue) })
+        case "FP32": return try Tensor(shape: shape, values: data.map { Float(number($0)) })
         case "FP64": return try Tensor(shape: shape, values: data.map { ($0 as! NSNumber).doubleValue })
         case "INT64": return try Tensor(shape: shape, values: data.map { ($0 as! NSNumber).int64Value })
         case "INT32": return try Tensor(shape: shape, values: data.map { ($0 as! NSNumber).int32Value })
@@ -75,6 +75,12 @@ struct FixtureCase {
         case "BYTES": return try Tensor(shape: shape, strings: data.map { $0 as! String })
         case let other: throw TensorError.unsupported(other)
         }
+    }
+
+    /// JSON numbers, or the string "NaN" (JSON has no NaN literal).
+    static func number(_ value: Any) -> Double {
+        if let s = value as? String, s == "NaN" { return .nan }
+        return (value as! NSNumber).doubleValue
     }
 
     /// Floats: |got − want| ≤ atol + rtol·|want|; integers, booleans and strings exactly.
@@ -94,7 +100,7 @@ struct FixtureCase {
         for (g, w) in zip(got, want) {
             let ok: Bool
             if let g = g as? Double {
-                let w = (w as! NSNumber).doubleValue
+                let w = number(w)
                 ok = abs(g - w) <= atol + rtol * abs(w) || (g.isNaN && w.isNaN)
             } else if let g = g as? Int64 {
                 ok = g == (w as! NSNumber).int64Value

@@ -149,6 +149,42 @@ import SwitchyardHTTP2
         #expect(h.server.openStreamCount == 0)
     }
 
+    @Test func reentrantReceiveAndFlushFromDelegateAreRefusedHarmlessly() throws {
+        let h = try Harness()
+        var flushResult: Bool?
+        var receiveThrew = false
+        var scratch: [UInt8] = []
+        h.recorder.autoRespond = { [unowned server = h.server] _ in
+            flushResult = server.flush(into: &scratch, limit: 1 << 16)
+            do { try server.feed([0, 0, 0, 4, 0, 0, 0, 0, 0]) } catch { receiveThrew = true }
+            return HTTPResponse(status: .ok, body: Array("fine".utf8))
+        }
+        let id = h.client.request("GET", "/")
+        try h.pump()
+        #expect(flushResult == false)
+        #expect(scratch.isEmpty)
+        #expect(receiveThrew)
+        #expect(h.client.stream(id).bodyText == "fine")
+    }
+
+    @Test func contentLengthIsWrittenFromTheBody() throws {
+        let h = try Harness()
+        let ids = (0..<4).map { _ in h.client.request("GET", "/") }
+        try h.pump()
+        let sizes = [0, 9, 10, 1_000_000]
+        for (id, size) in zip(ids, sizes) {
+            // A wrong declared length from the application is replaced, not forwarded.
+            h.server.respond(to: id, with: HTTPResponse(status: .ok, headers: ["content-length": "3"],
+                                                        body: [UInt8](repeating: 1, count: size)))
+        }
+        try h.pump()
+        for (id, size) in zip(ids, sizes) {
+            #expect(h.client.stream(id).header("content-length") == String(size))
+            #expect(h.client.stream(id).body.count == size)
+            #expect(h.client.stream(id).closeErrorCode == 0)
+        }
+    }
+
     @Test func thirtyTwoConcurrentStreamsOnOneConnection() throws {
         let h = try Harness()
         var ids: [Int32] = []

@@ -91,12 +91,12 @@ struct HTTP2HeaderBlock {
     }
 
     private mutating func appendDecimal(_ value: Int) {
-        var v = max(value, 0)
-        let start = bytes.count
-        repeat {
-            bytes.append(UInt8(ascii: "0") + UInt8(v % 10))
-            v /= 10
-        } while v > 0
-        bytes[start...].reverse()
+        let v = max(value, 0)
+        var divisor = 1
+        while divisor <= v / 10 { divisor *= 10 }
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(v / divisor % 10))
+            divisor /= 10
+        }
     }
 }

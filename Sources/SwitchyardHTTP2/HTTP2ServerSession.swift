@@ -107,12 +107,13 @@ public final class HTTP2ServerSession {
         submitResponse(response, on: stream)
     }
 
-    /// Serializes pending frames, appending to `buffer` until nothing is pending or
-    /// `buffer.count >= limit`; returns true if more output is still pending. Returns true without
-    /// writing if called from inside a delegate method (call it again after `receive` returns).
+    /// Serializes pending frames (copied out of nghttp2's buffer), appending to `buffer` until
+    /// nothing is pending or `buffer.count >= limit`; returns true if more output is still pending.
+    /// A frame is never split, so `buffer` may end up to one frame beyond `limit`. Called from inside
+    /// a delegate method it does nothing and returns false (nghttp2 cannot serialize while it is
+    /// parsing); the glue flushes after `receive` returns anyway.
     public func flush(into buffer: inout [UInt8], limit: Int) -> Bool {
-        if isDead { return false }
-        if inLibraryCall { return true }
+        if isDead || inLibraryCall { return false }
         inLibraryCall = true
         defer { inLibraryCall = false }
         return librarySend(into: &buffer, limit: limit)

@@ -59,8 +59,9 @@ extension HTTP2Stream {
             return false
         }
         if body.isEmpty, let declared = contentLength, declared <= maxBodyBytes {
-            // One allocation for the whole body when the client declared its size.
-            body.reserveCapacity(declared)
+            // One allocation for the whole body when the client declared its size, capped so that
+            // a client cannot make us reserve megabytes per stream before sending them.
+            body.reserveCapacity(min(declared, HTTP2Stream.maxUpfrontBodyReservation))
         }
         body.append(contentsOf: chunk)
         return true
@@ -82,6 +83,9 @@ extension HTTP2Stream {
         trailers = nil
         return request
     }
+
+    /// Bodies declared larger than this grow by doubling past it.
+    static let maxUpfrontBodyReservation = 1 << 20
 
     private static func bytes(_ buffer: UnsafeRawBufferPointer, equal literal: StaticString) -> Bool {
         guard buffer.count == literal.utf8CodeUnitCount else { return false }

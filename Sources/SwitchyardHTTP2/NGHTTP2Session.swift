@@ -83,7 +83,12 @@ extension HTTP2ServerSession {
             nghttp2_session_upgrade2(ng, buf.baseAddress, count, isHead, nil)
         }
         if rv != 0 {
-            throw HTTP2Error("h2c upgrade rejected: HTTP2-Settings payload of \(count) bytes is invalid (\(libraryErrorString(rv)))")
+            throw HTTP2Error("h2c upgrade rejected: HTTP2-Settings payload of \(count) bytes is malformed (\(libraryErrorString(rv)))")
+        }
+        // upgrade2 only checks the payload's shape; an illegal value (e.g. INITIAL_WINDOW_SIZE above
+        // 2^31-1) makes nghttp2 queue a terminating GOAWAY instead of returning an error.
+        if libraryIsTerminating {
+            throw HTTP2Error("h2c upgrade rejected: HTTP2-Settings carries an illegal setting value")
         }
         registerUpgradedStream(request)
     }

@@ -1,3 +1,0 @@
-import Testing
-
-@Test func http2TestsPending() { #expect(Bool(true)) }

@@ -74,7 +74,11 @@ struct HTTP2HeaderBlock {
     /// Appends a field, lower-casing the name's ASCII letters as it copies.
     mutating func appendField(name: String, value: String) {
         let nameStart = bytes.count
-        for b in name.utf8 { bytes.append(b &+ ((b >= 65 && b <= 90) ? 32 : 0)) }
+        if name.utf8.contains(where: { $0 >= 65 && $0 <= 90 }) {
+            for b in name.utf8 { bytes.append(b &+ ((b >= 65 && b <= 90) ? 32 : 0)) }
+        } else {
+            bytes.append(contentsOf: name.utf8)  // the HTTPHeaders invariant: already lower-case
+        }
         let valueStart = bytes.count
         bytes.append(contentsOf: value.utf8)
         fields.append(Field(nameStart: nameStart, nameCount: valueStart - nameStart,

@@ -9,8 +9,12 @@ import SwitchyardCore
 ///
 ///     try session.receive(bytesFromSocket)   // delegate.didReceive may fire from here
 ///     session.respond(to: id, with: response) // later, same thread
-///     while session.flush(into: &out, limit: 64 << 10) { write(out); out.removeAll(keepingCapacity: true) }
-///     if session.isFinished { close() }
+///     var more = true
+///     while more {                            // a false return may still have appended bytes
+///         more = session.flush(into: &out, limit: 64 << 10)
+///         write(out); out.removeAll(keepingCapacity: true)
+///     }
+///     if session.isFinished { close() }       // also after a throwing receive, once the GOAWAY is written
 ///
 /// The delegate is held weakly (the glue usually owns the session and is its delegate).
 /// Every nghttp2 call lives in `NGHTTP2Session.swift`; this file is the Swift state machine the

@@ -168,7 +168,7 @@ extension HTTP2ServerSession {
             if withBody {
                 var provider = nghttp2_data_provider()
                 provider.read_callback = { _, streamID, buf, length, dataFlags, _, userData in
-                    owner(userData).serveResponseBody(streamID: streamID, buf: buf, length: length, dataFlags: dataFlags)
+                    withOwner(userData) { $0.serveResponseBody(streamID: streamID, buf: buf, length: length, dataFlags: dataFlags) }
                 }
                 return nghttp2_submit_response(ng, streamID, nva, count, &provider) == 0
             }
@@ -248,9 +248,11 @@ private func libraryErrorString(_ code: Int32) -> String {
 
 // MARK: - Callback trampolines
 
+/// Runs `body` with the session behind `user_data`, without retaining it: the caller of the
+/// nghttp2 function that is calling back already holds the session for the whole call.
 @inline(__always)
-private func owner(_ userData: UnsafeMutableRawPointer?) -> HTTP2ServerSession {
-    Unmanaged<HTTP2ServerSession>.fromOpaque(userData!).takeUnretainedValue()
+private func withOwner<R>(_ userData: UnsafeMutableRawPointer?, _ body: (HTTP2ServerSession) -> R) -> R {
+    Unmanaged<HTTP2ServerSession>.fromOpaque(userData!)._withUnsafeGuaranteedRef(body)
 }
 
 @inline(__always)
@@ -262,18 +264,20 @@ private func installCallbacks(_ callbacks: OpaquePointer) {
     nghttp2_session_callbacks_set_on_begin_headers_callback(callbacks) { _, frame, userData in
         guard let frame else { return 0 }
         let isTrailers = frame.pointee.headers.cat == NGHTTP2_HCAT_HEADERS
-        owner(userData).beginHeaders(streamID: frame.pointee.hd.stream_id, isTrailers: isTrailers)
+        withOwner(userData) { $0.beginHeaders(streamID: frame.pointee.hd.stream_id, isTrailers: isTrailers) }
         return 0
     }
     nghttp2_session_callbacks_set_on_header_callback(callbacks) { _, frame, name, nameLength, value, valueLength, _, userData in
         guard let frame else { return 0 }
-        owner(userData).receivedField(streamID: frame.pointee.hd.stream_id,
-                                      name: UnsafeRawBufferPointer(start: name, count: nameLength),
-                                      value: UnsafeRawBufferPointer(start: value, count: valueLength))
+        withOwner(userData) {
+            $0.receivedField(streamID: frame.pointee.hd.stream_id,
+                             name: UnsafeRawBufferPointer(start: name, count: nameLength),
+                             value: UnsafeRawBufferPointer(start: value, count: valueLength))
+        }
         return 0
     }
     nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks) { _, _, streamID, data, length, userData in
-        owner(userData).receivedData(streamID: streamID, chunk: UnsafeRawBufferPointer(start: data, count: length))
+        withOwner(userData) { $0.receivedData(streamID: streamID, chunk: UnsafeRawBufferPointer(start: data, count: length)) }
         return 0
     }
     nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks) { _, frame, userData in
@@ -281,9 +285,9 @@ private func installCallbacks(_ callbacks: OpaquePointer) {
         let hd = frame.pointee.hd
         switch UInt32(hd.type) {
         case NGHTTP2_HEADERS.rawValue:
-            owner(userData).headerBlockEnded(streamID: hd.stream_id, endStream: hasEndStream(hd.flags))
+            withOwner(userData) { $0.headerBlockEnded(streamID: hd.stream_id, endStream: hasEndStream(hd.flags)) }
         case NGHTTP2_DATA.rawValue where hasEndStream(hd.flags):
-            owner(userData).requestEnded(streamID: hd.stream_id)
+            withOwner(userData) { $0.requestEnded(streamID: hd.stream_id) }
         default:
             break
         }
@@ -294,17 +298,18 @@ private func installCallbacks(_ callbacks: OpaquePointer) {
         let hd = frame.pointee.hd
         let type = UInt32(hd.type)
         if (type == NGHTTP2_HEADERS.rawValue || type == NGHTTP2_DATA.rawValue) && hasEndStream(hd.flags) {
-            owner(userData).responseEnded(streamID: hd.stream_id)
+            withOwner(userData) { $0.responseEnded(streamID: hd.stream_id) }
         }
         return 0
     }
     nghttp2_session_callbacks_set_on_stream_close_callback(callbacks) { _, streamID, _, userData in
-        owner(userData).streamClosed(streamID: streamID)
+        withOwner(userData) { $0.streamClosed(streamID: streamID) }
         return 0
     }
     nghttp2_session_callbacks_set_error_callback2(callbacks) { _, _, message, length, userData in
         if let message {
-            owner(userData).libraryReported(String(decoding: UnsafeRawBufferPointer(start: message, count: length), as: UTF8.self))
+            let text = String(decoding: UnsafeRawBufferPointer(start: message, count: length), as: UTF8.self)
+            withOwner(userData) { $0.libraryReported(text) }
         }
         return 0
     }

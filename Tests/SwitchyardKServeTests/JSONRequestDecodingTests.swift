@@ -87,6 +87,9 @@ import Testing
         (T.request("FP32", "[2,32]", "[" + Array(repeating: "1", count: 63).joined(separator: ",") + "]"),
          "input 'x': shape [2,32] needs 64 elements, got 63"),
         (T.request("INT32", "[2]", "[1,2,3]"), "input 'x': shape [2] needs 2 elements, got 3"),
+        // A shape far larger than the body could hold is counted, never allocated.
+        (T.request("FP64", "[100000000,100]", "[1,2]"), "input 'x': shape [100000000,100] needs 10000000000 elements, got 2"),
+        (T.request("BYTES", "[10000000000]", #"["a"]"#), "input 'x': shape [10000000000] needs 10000000000 elements, got 1"),
         (T.request("BYTES", "[2]", #"["a"]"#), "input 'x': shape [2] needs 2 elements, got 1"),
         (T.request("FP16", "[1]", "[1]"), "input 'x': datatype FP16 has no JSON representation; send it as binary data (binary_data_size) or as gRPC raw contents"),
         (T.request("BF16", "[1]", "[1]"), "input 'x': datatype BF16 has no JSON representation; send it as binary data (binary_data_size) or as gRPC raw contents"),

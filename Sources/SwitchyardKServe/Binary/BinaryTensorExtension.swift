@@ -23,14 +23,15 @@ public enum BinaryTensorExtension {
     }
 
     /// Resolves pending tensors against the binary section, in JSON order.
-    static func resolve(_ pending: [PendingTensor], binary: ArraySlice<UInt8>, headerPresent: Bool) throws(KServeError) -> [InferTensor] {
+    static func resolve(_ pending: [PendingTensor], binary: ArraySlice<UInt8>, headerPresent: Bool,
+                        jsonLength: Int) throws(KServeError) -> [InferTensor] {
         var tensors: [InferTensor] = []
         tensors.reserveCapacity(pending.count)
         var cursor = binary.startIndex
         for t in pending {
             let data: TensorData
             if let json = t.data {
-                data = try TensorJSONDecoding.data(json, of: t)
+                data = try TensorJSONDecoding.data(json, of: t, documentLength: jsonLength)
             } else {
                 let size = t.binarySize!
                 let left = binary.endIndex - cursor

@@ -44,7 +44,12 @@ public struct GRPCFrameDecoder: Sendable {
     public var bufferedByteCount: Int { buffer.count - start }
 
     public mutating func append(_ bytes: some Sequence<UInt8>) {
-        if start > 0 && start == buffer.count { buffer.removeAll(keepingCapacity: true); start = 0 }
+        // Drop consumed bytes once they are at least half the buffer, so a long stream of
+        // messages that always leaves a partial frame behind does not grow the buffer forever.
+        if start > 0 && start * 2 >= buffer.count {
+            buffer.removeFirst(start)
+            start = 0
+        }
         buffer.append(contentsOf: bytes)
     }
 

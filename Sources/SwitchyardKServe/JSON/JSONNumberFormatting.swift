@@ -3,7 +3,10 @@
 /// Floats use Swift's `description`, which is the shortest text that parses back to the same
 /// value (Swift's "SwiftDtoa" algorithm), so every FP32/FP64 output round-trips exactly. FP32 is
 /// formatted as a Float, not widened to Double: `0.1` stays `0.1` rather than Triton's
-/// `0.10000000149011612`. Measured alternatives are in the module report.
+/// `0.10000000149011612`. Measured on 25,000 random floats (release, 2 shared vCPUs, best of
+/// runs): `description` ≈ 1.85 ms (≈ 74 ns each, the formatting algorithm itself dominates),
+/// string interpolation ≈ 3.4 ms, widening to Double first (Triton's output) ≈ 6.7 ms, and
+/// `vsnprintf("%.9g")` (not even shortest) ≈ 52 ms.
 ///
 /// Non-finite values: JSON has no NaN or infinity. We write `NaN`, `Infinity` and `-Infinity`,
 /// the tokens Python's `json` module (and so tritonclient and the KServe SDK) reads and writes by

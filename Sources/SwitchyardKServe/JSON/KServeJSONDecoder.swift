@@ -28,7 +28,8 @@ public final class KServeJSONDecoder {
         return try withJSON(body, headerLength, what: "request") { root throws(KServeError) in
             let header = try InferJSONDecoding.requestHeader(root)
             let inputs = try BinaryTensorExtension.resolve(header.inputs, binary: body[headerLength...],
-                                                           headerPresent: inferenceHeaderContentLength != nil)
+                                                           headerPresent: inferenceHeaderContentLength != nil,
+                                                           jsonLength: headerLength)
             return InferRequest(id: header.id, parameters: header.parameters, inputs: inputs, outputs: header.outputs)
         }
     }
@@ -46,7 +47,8 @@ public final class KServeJSONDecoder {
         return try withJSON(body, headerLength, what: "response") { root throws(KServeError) in
             let header = try InferJSONDecoding.responseHeader(root)
             let outputs = try BinaryTensorExtension.resolve(header.outputs, binary: body[headerLength...],
-                                                            headerPresent: inferenceHeaderContentLength != nil)
+                                                            headerPresent: inferenceHeaderContentLength != nil,
+                                                           jsonLength: headerLength)
             return InferResponse(modelName: header.modelName, modelVersion: header.modelVersion, id: header.id,
                                  parameters: header.parameters, outputs: outputs)
         }

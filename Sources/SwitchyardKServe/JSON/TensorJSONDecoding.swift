@@ -86,18 +86,25 @@ enum TensorJSONDecoding {
 
     /// Expected element count of a shape, or a 400 naming the tensor.
     static func elementCount(_ shape: [Int64], label: String) throws(KServeError) -> Int {
-        guard let n = InferTensor.elementCount(of: shape), n <= Int(Int32.max) * 64 else {
+        guard let n = InferTensor.elementCount(of: shape), n <= Int(UInt32.max) * 16 else {
             throw .invalidArgument("\(label): shape \(ShapeText.format(shape)) has too many elements")
         }
         return n
     }
 
     /// Converts the JSON `data` of a tensor into its storage, checking types, ranges and count.
-    static func data(_ data: JSONValue, of t: PendingTensor) throws(KServeError) -> TensorData {
+    /// `documentLength` bounds the allocation: a JSON text of n bytes holds at most (n+1)/2
+    /// scalars, so a shape claiming more cannot match and is only counted, never allocated for
+    /// (a tiny body with shape [1000000000] must not reserve gigabytes).
+    static func data(_ data: JSONValue, of t: PendingTensor, documentLength: Int) throws(KServeError) -> TensorData {
         if t.datatype.isBinaryOnly {
             throw .invalidArgument("\(t.label): datatype \(t.datatype) has no JSON representation; send it as binary data (binary_data_size) or as gRPC raw contents")
         }
         let expected = try elementCount(t.shape, label: t.label)
+        if expected > documentLength / 2 + 1 {
+            let fill = t.datatype == .bytes ? data.fillStrings(capacity: 0).0 : data.fillNumeric(t.datatype, into: nil, capacity: 0)
+            try check(fill, expected: expected, of: t)
+        }
         if t.datatype == .bytes {
             let (fill, elements) = data.fillStrings(capacity: expected)
             try check(fill, expected: expected, of: t)

@@ -31,9 +31,7 @@ extension HTTP2ServerSession {
             throw HTTP2Error("nghttp2: out of memory creating session options")
         }
         defer { nghttp2_option_del(option) }
-        // Closed streams are kept (nghttp2's default, bounded by the concurrent-stream limit) so
-        // that a frame arriving on a stream that has already ended is answered with STREAM_CLOSED
-        // as RFC 9113 §5.1 requires, instead of being silently ignored.
+        nghttp2_option_set_no_closed_streams(option, 1)
 
         var sessionOut: OpaquePointer?
         let rv = nghttp2_session_server_new2(&sessionOut, callbacks, nil, option)

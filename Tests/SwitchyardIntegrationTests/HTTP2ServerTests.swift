@@ -70,10 +70,9 @@ import SwitchyardTestSupport
         #expect(text.hasPrefix("HTTP/1.1 505 "), "\(text)")
     }
 
-    @Test(.enabled(if: hasH2)) func dataOnClosedStreamIsAnError() throws {
+    @Test(.enabled(if: hasH2)) func dataAfterEndStreamIsStreamClosed() throws {
         let s = try TestServer(); defer { s.stop() }
-        let r = try probe(s, "data-on-closed-stream")
-        #expect(r["first_ok"] as? Bool == true)
+        let r = try probe(s, "data-after-end-stream")
         // RFC 9113 5.1: STREAM_CLOSED (0x5), as a stream or connection error.
         #expect((r["rst"] as? Bool == true) || (r["goaway"] as? Bool == true), "\(r)")
         #expect(r["error_code"] as? Int == 5, "\(r)")

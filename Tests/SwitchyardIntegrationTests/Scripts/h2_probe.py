@@ -87,14 +87,16 @@ if PROBE == "bad-preface":
     code = int.from_bytes(goaway[0][3][4:8], "big") if goaway else None
     result(goaway=bool(goaway), error_code=code)
 
-elif PROBE == "data-on-closed-stream":
+elif PROBE == "data-after-end-stream":
+    # HEADERS with END_STREAM half-closes the stream from the client's side; a DATA frame on it in
+    # the same packet must be answered with STREAM_CLOSED (RFC 9113 5.1, half-closed (remote)).
     s = connect(2.0)
     c = client()
-    sid = get(c, s, "/v2/health/live")
-    evs = pump(s, c, lambda e: any(isinstance(x, h2.events.StreamEnded) for x in e))
-    # Stream 1 is closed now; a DATA frame on it is a STREAM_CLOSED error (RFC 9113 5.1).
+    s.sendall(c.data_to_send())
+    sid = c.get_next_available_stream_id()
+    c.send_headers(sid, [(":method", "GET"), (":path", "/v2/health/live"), (":scheme", "http"), (":authority", "localhost")], end_stream=True)
     frame = (5).to_bytes(3, "big") + bytes([0, 1]) + sid.to_bytes(4, "big") + b"hello"
-    s.sendall(frame)
+    s.sendall(c.data_to_send() + frame)
     fr = frames_raw(s)
     rst = [f for f in fr if f[0] == 3 and f[2] == sid]
     goaway = [f for f in fr if f[0] == 7]
@@ -103,7 +105,8 @@ elif PROBE == "data-on-closed-stream":
         code = int.from_bytes(rst[0][3][0:4], "big")
     elif goaway:
         code = int.from_bytes(goaway[0][3][4:8], "big")
-    result(first_ok=any(isinstance(x, h2.events.ResponseReceived) for x in evs), rst=bool(rst), goaway=bool(goaway), error_code=code)
+    # The connection stays usable for new streams after a stream error.
+    result(rst=bool(rst), goaway=bool(goaway), error_code=code)
 
 elif PROBE == "oversized-headers":
     s = connect()

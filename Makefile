@@ -1,5 +1,6 @@
 # Switchyard: the two commands of the README, and a few helpers.
 #   make run    install what is missing, build release, serve the bundled example models on :8000
+#               (Tests/Fixtures/models laid out as a repository in .build/example-models)
 #   make test   install what is missing, build, run the whole test suite (unit + integration)
 
 SWIFT ?= swift
@@ -18,7 +19,8 @@ release: deps
 	$(SWIFT) build -c release --product switchyard
 
 run: release
-	.build/release/switchyard serve --host $(HOST) --port $(PORT)
+	scripts/example-repository.sh .build/example-models
+	.build/release/switchyard serve --host $(HOST) --port $(PORT) --repository .build/example-models
 
 test: deps
 	$(SWIFT) build --build-tests

@@ -27,7 +27,7 @@ struct ServeCommand: ParsableCommand {
     var port: Int = 8000
 
     @Option(help: "Model repository: <repository>/<model>/<version>/model.onnx (+ optional <model>/config.yaml).")
-    var repository: String = "examples/models"
+    var repository: String = "models"
 
     @Option(help: "Requests estimated to take at most this many microseconds run on the event loop; others go to the offload pool.")
     var inlineThresholdUs: Double = 50

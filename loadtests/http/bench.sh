@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Serving-core benchmark: Switchyard's health endpoint vs nginx `return 200` of the same body,
 # HTTP/1.1 (wrk -t1 -c32) and h2c (h2load -t1 -c32 -m1 and -m16), alternating A B A B, medians.
-# Usage: loadtests/http/bench.sh [SECONDS=10] [REPEATS=3] [LOOPS=2]
+# Usage: [ACCEPT=reuseport|handoff] loadtests/http/bench.sh [SECONDS=10] [REPEATS=3] [LOOPS=2]
 set -euo pipefail
 source "$(dirname "$0")/../lib/common.sh"
 SECS=${1:-10}; REPS=${2:-3}; LOOPS=${3:-2}
@@ -13,8 +13,10 @@ BIN="$ROOT/.build/release/switchyard"
 printf '{"live":true}' > "$WORK/body.json"
 NG_H1=$(free_port); NG_H2=$(free_port); SY=$(free_port)
 start_nginx "$NG_H1" "$NG_H2" "$WORK/body.json" application/json
-"$BIN" serve --host 127.0.0.1 --port "$SY" --loops "$LOOPS" 2>"$WORK/switchyard.log" & PIDS+=($!)
-wait_port "$SY"
+mkdir -p "$WORK/empty-repo"
+ACCEPT=${ACCEPT:-reuseport}
+"$BIN" serve --host 127.0.0.1 --port "$SY" --loops "$LOOPS" --accept "$ACCEPT" --repository "$WORK/empty-repo" 2>"$WORK/switchyard.log" & PIDS+=($!)
+wait_port "$SY" || { cat "$WORK/switchyard.log" >&2; exit 1; }
 
 declare -A R
 for rep in $(seq 1 "$REPS"); do
@@ -34,7 +36,7 @@ row() {  # name peer-key sy-key target
 }
 JSON=""
 echo
-echo "Serving core, health endpoint; ${SECS}s x ${REPS} alternating runs, median req/s; switchyard loops=$LOOPS; load avg $load"
+echo "Serving core, health endpoint; ${SECS}s x ${REPS} alternating runs, median req/s; switchyard loops=$LOOPS accept=$ACCEPT; load avg $load"
 echo "| case                         |  nginx r/s | switchyard |  ratio | target   | runs nginx / switchyard |"
 echo "|------------------------------|-----------:|-----------:|-------:|----------|-------------------------|"
 row "HTTP/1.1 wrk -c32" nginx_h1 sy_h1 ">=0.9"

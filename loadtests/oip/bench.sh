@@ -26,7 +26,7 @@ echo "payloads: mlp batch 1 ($(stat -c %s "$WORK/p/infer.json") B JSON); 1 MiB c
 
 SY=$(free_port)
 "$BIN" serve --host 127.0.0.1 --port "$SY" --loops "$LOOPS" --repository "$WORK/repo" 2>"$WORK/switchyard.log" & PIDS+=($!)
-wait_port "$SY"
+wait_port "$SY" || { cat "$WORK/switchyard.log" >&2; exit 1; }
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$SY/v2/health/ready" >/dev/null && break; sleep 0.1; done
 
 # nginx returns exactly Switchyard's response to the same request.

@@ -118,9 +118,12 @@ struct TreeEnsemble: Operator {
         seen.update(repeating: false, count: rows * targets)
         layout.weights.withUnsafeBufferPointer { weights in
             layout.nodes.withUnsafeBufferPointer { nodes in
+                let base = nodes.baseAddress!
+                let fast = layout.allLessOrEqual
                 for root in layout.roots {
                     for r in 0..<rows {
-                        let leaf = nodes[layout.leaf(from: root, row: input + r * features)]
+                        let row = input + r * features
+                        let leaf = nodes[fast ? TreeLayout.leafLEQ(base, from: root, row: row) : TreeLayout.leaf(base, from: root, row: row)]
                         let s = scores + r * targets, f = seen + r * targets
                         for w in Int(leaf.trueIndex)..<Int(leaf.trueIndex + leaf.falseIndex) {
                             let t = Int(weights[w].target), v = weights[w].value

@@ -24,6 +24,9 @@ struct TreeLayout: Sendable {
     let weights: [Weight]
     let roots: [Int32]
     let maxFeature: Int
+    /// True when every branch is BRANCH_LEQ without missing-value tracking (what scikit-learn
+    /// converters emit): evaluation then skips the mode switch.
+    let allLessOrEqual: Bool
 
     static let modeNames: [String: Mode] = ["BRANCH_LEQ": .leq, "BRANCH_LT": .lt, "BRANCH_GTE": .gte, "BRANCH_GT": .gt,
                                             "BRANCH_EQ": .eq, "BRANCH_NEQ": .neq, "LEAF": .leaf]
@@ -91,6 +94,7 @@ struct TreeLayout: Sendable {
         self.weights = weights
         self.roots = roots
         self.maxFeature = flat.filter { $0.mode != .leaf }.map { Int($0.feature) }.max() ?? -1
+        self.allLessOrEqual = flat.allSatisfy { $0.mode == .leaf || ($0.mode == .leq && !$0.missingTracksTrue) }
         try checkAcyclic(node)
     }
 
@@ -111,26 +115,36 @@ struct TreeLayout: Sendable {
         }
     }
 
-    /// Index of the leaf that `row` reaches from `root`.
+    /// Index of the leaf that `row` reaches from `root` when every branch is `x <= threshold`.
     @inline(__always)
-    func leaf(from root: Int32, row: UnsafePointer<Double>) -> Int {
-        nodes.withUnsafeBufferPointer { nodes in
-            var i = Int(root)
-            while true {
-                let n = nodes[i]
-                let x = row[Int(n.feature)]
-                let go: Bool
-                switch n.mode {
-                case .leq: go = x <= n.threshold
-                case .lt: go = x < n.threshold
-                case .gte: go = x >= n.threshold
-                case .gt: go = x > n.threshold
-                case .eq: go = x == n.threshold
-                case .neq: go = x != n.threshold
-                case .leaf: return i
-                }
-                i = Int((go || (n.missingTracksTrue && x.isNaN)) ? n.trueIndex : n.falseIndex)
+    static func leafLEQ(_ nodes: UnsafePointer<FlatNode>, from root: Int32, row: UnsafePointer<Double>) -> Int {
+        var i = Int(root)
+        while nodes[i].mode != .leaf {
+            let n = nodes[i]
+            i = Int(row[Int(n.feature)] <= n.threshold ? n.trueIndex : n.falseIndex)
+        }
+        return i
+    }
+
+    /// Index of the leaf that `row` reaches from `root`, for any node modes.
+    @inline(__always)
+    static func leaf(_ nodes: UnsafePointer<FlatNode>, from root: Int32, row: UnsafePointer<Double>) -> Int {
+        var i = Int(root)
+        while true {
+            let n = nodes[i]
+            if n.mode == .leaf { return i }  // leaves' feature ids are not validated: read no input
+            let x = row[Int(n.feature)]
+            let go: Bool
+            switch n.mode {
+            case .leq: go = x <= n.threshold
+            case .lt: go = x < n.threshold
+            case .gte: go = x >= n.threshold
+            case .gt: go = x > n.threshold
+            case .eq: go = x == n.threshold
+            case .neq: go = x != n.threshold
+            case .leaf: return i
             }
+            i = Int((go || (n.missingTracksTrue && x.isNaN)) ? n.trueIndex : n.falseIndex)
         }
     }
 }

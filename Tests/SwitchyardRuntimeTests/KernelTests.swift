@@ -40,3 +40,18 @@ import Testing
         #expect(total == 2 * 1024)
     }
 }
+
+@Suite struct PoolKernelTests {
+    @Test(arguments: [(4, 4), (6, 22), (2, 34)])
+    func maxPool2x2MatchesGeneric(inH: Int, inW: Int) {
+        let x = floats([inH, inW], seed: 51).f
+        let outH = inH / 2, outW = inW / 2
+        var got = [Float](repeating: 0, count: outH * outW)
+        maxPool2x2Stride2SIMD(x, inW: inW, &got, outH: outH, outW: outW)
+        let want = (0..<outH * outW).map { o -> Float in
+            let oy = o / outW, ox = o % outW
+            return [x[2 * oy * inW + 2 * ox], x[2 * oy * inW + 2 * ox + 1], x[(2 * oy + 1) * inW + 2 * ox], x[(2 * oy + 1) * inW + 2 * ox + 1]].max()!
+        }
+        #expect(got == want)
+    }
+}

@@ -10,7 +10,7 @@ PYTHON="${PYTHON:-python3}"
 
 (cd "$ROOT" && swift build -c release --product switchyard >/dev/null)
 echo "machine: $(nproc) cores, $(uptime)"
-"$PYTHON" "$ROOT/loadtests/runtime/compare_onnxruntime.py" \
+"$PYTHON" "$ROOT/loadtests/runtime/compare_onnxruntime.py" --batches "${BATCHES:-1,64}" \
     --switchyard "$ROOT/.build/release/switchyard" --models "$MODELS" --json "$OUT" \
     --iterations "${ITERATIONS:-2000}" --rounds "${ROUNDS:-3}"
 echo "json: $OUT"

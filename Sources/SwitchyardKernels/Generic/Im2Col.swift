@@ -38,11 +38,11 @@ public func im2col(_ input: UnsafePointer<Float>, channels: Int, window w: Windo
                     let src = plane + iy * w.inW
                     let x0 = kw * w.dilationW - w.padLeft
                     if w.strideW == 1 {
-                        // Contiguous middle part; zero the padded edges.
-                        for ox in 0..<w.outW {
-                            let ix = ox + x0
-                            line[ox] = (ix >= 0 && ix < w.inW) ? src[ix] : 0
-                        }
+                        // Contiguous middle part copied in one go; zero the padded edges.
+                        let lo = min(max(-x0, 0), w.outW), hi = max(min(w.inW - x0, w.outW), lo)
+                        if lo > 0 { line.update(repeating: 0, count: lo) }
+                        if hi > lo { (line + lo).update(from: src + lo + x0, count: hi - lo) }
+                        if hi < w.outW { (line + hi).update(repeating: 0, count: w.outW - hi) }
                     } else {
                         for ox in 0..<w.outW {
                             let ix = ox * w.strideW + x0

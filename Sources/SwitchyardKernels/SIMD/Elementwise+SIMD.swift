@@ -1,16 +1,12 @@
 /// Vectorised element-wise loops for the activations and bias adds on the hot path.
 
-/// `x = max(x, 0)` in place or into `out`.
+/// `out = max(x, 0)` (in place allowed). A select loop that LLVM turns into `vmaxps`; the
+/// stdlib's generic `SIMD.replacing(with:where:)` was measured to run per lane.
 public func reluSIMD(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, count: Int) {
-    typealias V = SIMD8<Float>
-    var i = 0
-    let zero = V()
-    while i + 8 <= count {
-        let v = UnsafeRawPointer(x + i).loadUnaligned(as: V.self)
-        UnsafeMutableRawPointer(out + i).storeBytes(of: v.replacing(with: zero, where: v .< zero), as: V.self)
-        i += 8
+    for i in 0..<count {
+        let v = x[i]
+        out[i] = v > 0 ? v : 0
     }
-    while i < count { out[i] = max(x[i], 0); i += 1 }
 }
 
 /// Adds a length-`n` row vector to each of `rows` rows of `x` into `out`.

@@ -48,10 +48,10 @@ private func block4x16(rows: Int, i: Int, j: Int, n: Int, k: Int, a: UnsafePoint
         let b0 = bp.loadUnaligned(as: V.self)
         let b1 = bp.loadUnaligned(fromByteOffset: 32, as: V.self)
         let x0 = V(repeating: a0[p]), x1 = V(repeating: a1[p]), x2 = V(repeating: a2[p]), x3 = V(repeating: a3[p])
-        c00 = c00.addingProduct(x0, b0); c01 = c01.addingProduct(x0, b1)
-        c10 = c10.addingProduct(x1, b0); c11 = c11.addingProduct(x1, b1)
-        c20 = c20.addingProduct(x2, b0); c21 = c21.addingProduct(x2, b1)
-        c30 = c30.addingProduct(x3, b0); c31 = c31.addingProduct(x3, b1)
+        c00 = multiplyAdd(c00, x0, b0); c01 = multiplyAdd(c01, x0, b1)
+        c10 = multiplyAdd(c10, x1, b0); c11 = multiplyAdd(c11, x1, b1)
+        c20 = multiplyAdd(c20, x2, b0); c21 = multiplyAdd(c21, x2, b1)
+        c30 = multiplyAdd(c30, x3, b0); c31 = multiplyAdd(c31, x3, b1)
         bp += bStride
     }
     store(c00, c01, row: i, j: j, n: n, c: c, accumulate: accumulate)
@@ -92,10 +92,10 @@ public func gemmTransposedB(
             var p = 0
             while p < kv {
                 let wv = UnsafeRawPointer(w + p).loadUnaligned(as: V.self)
-                s0 = s0.addingProduct(UnsafeRawPointer(a0 + p).loadUnaligned(as: V.self), wv)
-                s1 = s1.addingProduct(UnsafeRawPointer(a1 + p).loadUnaligned(as: V.self), wv)
-                s2 = s2.addingProduct(UnsafeRawPointer(a2 + p).loadUnaligned(as: V.self), wv)
-                s3 = s3.addingProduct(UnsafeRawPointer(a3 + p).loadUnaligned(as: V.self), wv)
+                s0 = multiplyAdd(s0, UnsafeRawPointer(a0 + p).loadUnaligned(as: V.self), wv)
+                s1 = multiplyAdd(s1, UnsafeRawPointer(a1 + p).loadUnaligned(as: V.self), wv)
+                s2 = multiplyAdd(s2, UnsafeRawPointer(a2 + p).loadUnaligned(as: V.self), wv)
+                s3 = multiplyAdd(s3, UnsafeRawPointer(a3 + p).loadUnaligned(as: V.self), wv)
                 p += 8
             }
             var t0 = s0.sum(), t1 = s1.sum(), t2 = s2.sum(), t3 = s3.sum()

@@ -1,10 +1,18 @@
 import Synchronization
 
-/// One kernel invocation in a plan.
-struct Step: Sendable {
+/// One kernel invocation in a plan. A class so the executor borrows the operator and its
+/// arguments in place (a struct element would copy the existential and retain every array in it
+/// on each call — measured as the largest per-call cost on tiny models).
+final class Step: Sendable {
     let op: any Operator
     let nodeIndex: Int
     let args: KernelArgs
+
+    init(op: any Operator, nodeIndex: Int, args: KernelArgs) {
+        self.op = op
+        self.nodeIndex = nodeIndex
+        self.args = args
+    }
 }
 
 /// How a graph output is produced: written by a kernel straight into the returned buffer, or

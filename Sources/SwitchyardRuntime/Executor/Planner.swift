@@ -66,12 +66,22 @@ enum Planner {
             }
         }
 
-        // 3. Lifetimes of arena values and per-step scratch, then offsets.
+        // Views (Reshape, Flatten, ...) of arena values share their input's memory: no copy.
+        var skipped = Set<Int>()
+        for (s, p) in pending.enumerated() where operators[p.node].isView {
+            let node = graph.nodes[p.node]
+            guard let input = node.inputs.first, !input.isEmpty, let output = node.outputs.first, !output.isEmpty,
+                  layout.needsArena(layout.root(input)), layout.needsArena(output) else { continue }
+            layout.alias(output, to: layout.root(input))
+            skipped.insert(s)
+        }
+
+        // 3. Lifetimes of arena values and per-step scratch, then offsets (aliases extend their root's).
         var steps: [Step] = []
         var intervals: [ArenaAllocator.Interval] = []
         var lastUse: [String: Int] = [:]
         for (s, p) in pending.enumerated() {
-            for name in graph.nodes[p.node].inputs where !name.isEmpty { lastUse[name] = s }
+            for name in graph.nodes[p.node].inputs where !name.isEmpty { lastUse[layout.root(name)] = s }
         }
         var firstDef: [String: Int] = [:]
         for (s, p) in pending.enumerated() {
@@ -96,7 +106,7 @@ enum Planner {
         let (offsets, arenaBytes) = ArenaAllocator.assign(intervals)
         layout.arenaOffsets = offsets
 
-        for (s, p) in pending.enumerated() {
+        for (s, p) in pending.enumerated() where !skipped.contains(s) {
             let node = graph.nodes[p.node]
             let ins = node.inputs.map { $0.isEmpty ? nil : layout.slot($0) }
             let outs = node.outputs.enumerated().map { j, name in

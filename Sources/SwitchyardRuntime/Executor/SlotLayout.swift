@@ -11,6 +11,8 @@ struct SlotLayout {
     private var outputIndex: [String: Int] = [:]
     private var stringSlots: [String: Int] = [:]
     private var cache: [String: Slot] = [:]
+    /// View outputs sharing another value's arena memory.
+    private var aliases: [String: String] = [:]
 
     init(graph: Graph, env: [String: ValueInfo]) {
         self.graph = graph
@@ -27,9 +29,15 @@ struct SlotLayout {
         return slot(name)
     }
 
-    /// True for values that need arena memory: computed, numeric, not a graph input or output.
+    /// The value whose memory `name` uses (itself unless it is a view).
+    func root(_ name: String) -> String { aliases[name] ?? name }
+
+    mutating func alias(_ name: String, to root: String) { aliases[name] = root }
+
+    /// True for values that need their own arena memory: computed, numeric, not a graph input or
+    /// output, not a view of another value.
     func needsArena(_ name: String) -> Bool {
-        guard let info = env[name] else { return false }
+        guard aliases[name] == nil, let info = env[name] else { return false }
         return info.constant == nil && inputIndex[name] == nil && outputIndex[name] == nil && info.type != .string
     }
 
@@ -51,7 +59,7 @@ struct SlotLayout {
         } else if let k = outputIndex[name] {
             location = .output(k)
         } else {
-            location = .arena(arenaOffsets[name] ?? 0)
+            location = .arena(arenaOffsets[root(name)] ?? 0)
         }
         let slot = Slot(type: info.type, shape: info.shape, location: location)
         cache[name] = slot

@@ -31,6 +31,11 @@ protocol Operator: Sendable {
     /// even though its input is not constant.
     var dependsOnlyOnShapes: Bool { get }
 
+    /// True for ops whose output is the input's data under another shape (Identity, Reshape,
+    /// Flatten, Squeeze, Unsqueeze): the planner lets the output share the input's arena memory
+    /// and drops the copy.
+    var isView: Bool { get }
+
     /// Computes the outputs into the frame's memory.
     func run(_ args: KernelArgs, _ frame: Frame) throws(OpError)
 }
@@ -38,6 +43,7 @@ protocol Operator: Sendable {
 extension Operator {
     func scratchBytes(_ inputs: [ValueInfo?], _ outputs: [ValueInfo]) -> Int { 0 }
     var dependsOnlyOnShapes: Bool { false }
+    var isView: Bool { false }
 }
 
 /// Registry entry: the op's name and domain, the opset versions it implements, and how to build it.

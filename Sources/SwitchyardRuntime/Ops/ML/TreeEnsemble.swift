@@ -118,22 +118,46 @@ struct TreeEnsemble: Operator {
         seen.update(repeating: false, count: rows * targets)
         layout.weights.withUnsafeBufferPointer { weights in
             layout.nodes.withUnsafeBufferPointer { nodes in
-                for root in layout.roots {
-                    for r in 0..<rows {
-                        let leaf = nodes[layout.leaf(from: root, row: input + r * features)]
-                        let s = scores + r * targets, f = seen + r * targets
-                        for w in Int(leaf.trueIndex)..<Int(leaf.trueIndex + leaf.falseIndex) {
-                            let t = Int(weights[w].target), v = weights[w].value
-                            switch aggregate {
-                            case .sum, .average: s[t] += v
-                            case .min: s[t] = f[t] ? Swift.min(s[t], v) : v
-                            case .max: s[t] = f[t] ? Swift.max(s[t], v) : v
-                            }
-                            f[t] = true
+                let base = nodes.baseAddress!
+                let fast = layout.allLessOrEqual
+                let roots = layout.roots
+                // Four trees at a time (independent descents overlap), then the remainder.
+                var t = 0
+                if fast {
+                    while t + 4 <= roots.count {
+                        for r in 0..<rows {
+                            let (a, b, c, d) = TreeLayout.leavesLEQ4(base, roots[t], roots[t + 1], roots[t + 2], roots[t + 3],
+                                                                     row: input + r * features)
+                            let s = scores + r * targets, f = seen + r * targets
+                            add(nodes[a], weights, s, f); add(nodes[b], weights, s, f)
+                            add(nodes[c], weights, s, f); add(nodes[d], weights, s, f)
                         }
+                        t += 4
+                    }
+                }
+                for root in roots[t...] {
+                    for r in 0..<rows {
+                        let row = input + r * features
+                        let leaf = nodes[fast ? TreeLayout.leafLEQ(base, from: root, row: row) : TreeLayout.leaf(base, from: root, row: row)]
+                        add(leaf, weights, scores + r * targets, seen + r * targets)
                     }
                 }
             }
+        }
+    }
+
+    /// Adds one leaf's weights to a row's scores under the aggregate function.
+    @inline(__always)
+    private func add(_ leaf: TreeLayout.FlatNode, _ weights: UnsafeBufferPointer<TreeLayout.Weight>,
+                     _ s: UnsafeMutablePointer<Double>, _ f: UnsafeMutablePointer<Bool>) {
+        for w in Int(leaf.trueIndex)..<Int(leaf.trueIndex + leaf.falseIndex) {
+            let t = Int(weights[w].target), v = weights[w].value
+            switch aggregate {
+            case .sum, .average: s[t] += v
+            case .min: s[t] = f[t] ? Swift.min(s[t], v) : v
+            case .max: s[t] = f[t] ? Swift.max(s[t], v) : v
+            }
+            f[t] = true
         }
     }
 

@@ -24,6 +24,9 @@ struct TreeLayout: Sendable {
     let weights: [Weight]
     let roots: [Int32]
     let maxFeature: Int
+    /// True when every branch is BRANCH_LEQ without missing-value tracking (what scikit-learn
+    /// converters emit): evaluation then skips the mode switch.
+    let allLessOrEqual: Bool
 
     static let modeNames: [String: Mode] = ["BRANCH_LEQ": .leq, "BRANCH_LT": .lt, "BRANCH_GTE": .gte, "BRANCH_GT": .gt,
                                             "BRANCH_EQ": .eq, "BRANCH_NEQ": .neq, "LEAF": .leaf]
@@ -91,6 +94,7 @@ struct TreeLayout: Sendable {
         self.weights = weights
         self.roots = roots
         self.maxFeature = flat.filter { $0.mode != .leaf }.map { Int($0.feature) }.max() ?? -1
+        self.allLessOrEqual = flat.allSatisfy { $0.mode == .leaf || ($0.mode == .leq && !$0.missingTracksTrue) }
         try checkAcyclic(node)
     }
 
@@ -111,26 +115,53 @@ struct TreeLayout: Sendable {
         }
     }
 
-    /// Index of the leaf that `row` reaches from `root`.
+    /// Index of the leaf that `row` reaches from `root` when every branch is `x <= threshold`.
     @inline(__always)
-    func leaf(from root: Int32, row: UnsafePointer<Double>) -> Int {
-        nodes.withUnsafeBufferPointer { nodes in
-            var i = Int(root)
-            while true {
-                let n = nodes[i]
-                let x = row[Int(n.feature)]
-                let go: Bool
-                switch n.mode {
-                case .leq: go = x <= n.threshold
-                case .lt: go = x < n.threshold
-                case .gte: go = x >= n.threshold
-                case .gt: go = x > n.threshold
-                case .eq: go = x == n.threshold
-                case .neq: go = x != n.threshold
-                case .leaf: return i
-                }
-                i = Int((go || (n.missingTracksTrue && x.isNaN)) ? n.trueIndex : n.falseIndex)
+    static func leafLEQ(_ nodes: UnsafePointer<FlatNode>, from root: Int32, row: UnsafePointer<Double>) -> Int {
+        var i = Int(root)
+        while nodes[i].mode != .leaf {
+            let n = nodes[i]
+            i = Int(row[Int(n.feature)] <= n.threshold ? n.trueIndex : n.falseIndex)
+        }
+        return i
+    }
+
+    /// Leaves reached by four trees at once (all-LEQ ensembles). Each descent is a chain of
+    /// dependent loads, so walking four independent trees interleaved hides most of the latency.
+    @inline(__always)
+    static func leavesLEQ4(_ nodes: UnsafePointer<FlatNode>, _ r0: Int32, _ r1: Int32, _ r2: Int32, _ r3: Int32,
+                           row: UnsafePointer<Double>) -> (Int, Int, Int, Int) {
+        var i0 = Int(r0), i1 = Int(r1), i2 = Int(r2), i3 = Int(r3)
+        while true {
+            let n0 = nodes[i0], n1 = nodes[i1], n2 = nodes[i2], n3 = nodes[i3]
+            let l0 = n0.mode == .leaf, l1 = n1.mode == .leaf, l2 = n2.mode == .leaf, l3 = n3.mode == .leaf
+            if l0 && l1 && l2 && l3 { return (i0, i1, i2, i3) }
+            if !l0 { i0 = Int(row[Int(n0.feature)] <= n0.threshold ? n0.trueIndex : n0.falseIndex) }
+            if !l1 { i1 = Int(row[Int(n1.feature)] <= n1.threshold ? n1.trueIndex : n1.falseIndex) }
+            if !l2 { i2 = Int(row[Int(n2.feature)] <= n2.threshold ? n2.trueIndex : n2.falseIndex) }
+            if !l3 { i3 = Int(row[Int(n3.feature)] <= n3.threshold ? n3.trueIndex : n3.falseIndex) }
+        }
+    }
+
+    /// Index of the leaf that `row` reaches from `root`, for any node modes.
+    @inline(__always)
+    static func leaf(_ nodes: UnsafePointer<FlatNode>, from root: Int32, row: UnsafePointer<Double>) -> Int {
+        var i = Int(root)
+        while true {
+            let n = nodes[i]
+            if n.mode == .leaf { return i }  // leaves' feature ids are not validated: read no input
+            let x = row[Int(n.feature)]
+            let go: Bool
+            switch n.mode {
+            case .leq: go = x <= n.threshold
+            case .lt: go = x < n.threshold
+            case .gte: go = x >= n.threshold
+            case .gt: go = x > n.threshold
+            case .eq: go = x == n.threshold
+            case .neq: go = x != n.threshold
+            case .leaf: return i
             }
+            i = Int((go || (n.missingTracksTrue && x.isNaN)) ? n.trueIndex : n.falseIndex)
         }
     }
 }

@@ -21,11 +21,19 @@ struct BinaryArithmetic: Operator {
         let a = args.input(0), b = args.input(1), o = args.outputs[0]
         switch o.type {
         case .float32:
-            if kind == .add, a.shape == o.shape, b.rank == 1, o.rank >= 1, b.shape[0] == o.shape[o.rank - 1] {
-                // Bias add after MatMul: the hot case.
-                addRowVectorSIMD(frame.pointer(a, Float.self), frame.pointer(b, Float.self), frame.pointer(o, Float.self),
-                                 rows: o.count / max(b.count, 1), n: b.count)
-                return
+            // Bias add after MatMul, in either operand order: the hot case. A vector whose count
+            // equals its last dimension and the output's last dimension repeats along every row.
+            if kind == .add, let n = o.shape.last, n > 0 {
+                if a.count == o.count, b.count == n, b.shape.last == n {
+                    addRowVectorSIMD(frame.pointer(a, Float.self), frame.pointer(b, Float.self), frame.pointer(o, Float.self),
+                                     rows: o.count / n, n: n)
+                    return
+                }
+                if b.count == o.count, a.count == n, a.shape.last == n {
+                    addRowVectorSIMD(frame.pointer(b, Float.self), frame.pointer(a, Float.self), frame.pointer(o, Float.self),
+                                     rows: o.count / n, n: n)
+                    return
+                }
             }
             compute(Float.self, a, b, o, frame)
         case .float64: compute(Double.self, a, b, o, frame)

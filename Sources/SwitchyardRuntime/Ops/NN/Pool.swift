@@ -49,6 +49,32 @@ struct Pool: Operator {
             return
         }
         let w = try geometry.window(input: x.shape, kernel: (k[0], k[1]))
+        let inside = w.padTop == 0 && w.padLeft == 0 && w.dilationH == 1 && w.dilationW == 1
+            && (w.outH - 1) * w.strideH + w.kernelH <= w.inH && (w.outW - 1) * w.strideW + w.kernelW <= w.inW
+        if kind == .max && inside && w.kernelH == 2 && w.kernelW == 2 && w.strideH == 2 && w.strideW == 2 {
+            for p in 0..<planes {
+                maxPool2x2Stride2SIMD(px + p * w.inH * w.inW, inW: w.inW, py + p * w.outH * w.outW, outH: w.outH, outW: w.outW)
+            }
+            return
+        }
+        if kind == .max && inside {
+            // Every window lies inside the image (the usual 2×2/2 pooling): no bounds checks.
+            for p in 0..<planes {
+                let src = px + p * w.inH * w.inW, dst = py + p * w.outH * w.outW
+                for oy in 0..<w.outH {
+                    for ox in 0..<w.outW {
+                        let corner = src + oy * w.strideH * w.inW + ox * w.strideW
+                        var best = corner[0]
+                        for kh in 0..<w.kernelH {
+                            let line = corner + kh * w.inW
+                            for kw in 0..<w.kernelW { best = max(best, line[kw]) }
+                        }
+                        dst[oy * w.outW + ox] = best
+                    }
+                }
+            }
+            return
+        }
         for p in 0..<planes {
             let src = px + p * w.inH * w.inW, dst = py + p * w.outH * w.outW
             for oy in 0..<w.outH {

@@ -21,5 +21,7 @@ struct Identity: Operator {
         return [ValueInfo(type: x.type, shape: x.shape)]
     }
 
+    var isView: Bool { true }
+
     func run(_ args: KernelArgs, _ frame: Frame) throws(OpError) { DataCopy.copy(args.input(0), to: args.outputs[0], frame) }
 }

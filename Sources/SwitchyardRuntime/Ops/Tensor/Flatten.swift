@@ -11,5 +11,7 @@ struct Flatten: Operator {
         return [ValueInfo(type: x.type, shape: [x.shape.prefix(a).reduce(1, *), x.shape.suffix(from: a).reduce(1, *)])]
     }
 
+    var isView: Bool { true }
+
     func run(_ args: KernelArgs, _ frame: Frame) throws(OpError) { DataCopy.copy(args.input(0), to: args.outputs[0], frame) }
 }

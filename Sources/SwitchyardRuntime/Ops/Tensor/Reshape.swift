@@ -40,5 +40,7 @@ struct Reshape: Operator {
         return shape
     }
 
+    var isView: Bool { true }
+
     func run(_ args: KernelArgs, _ frame: Frame) throws(OpError) { DataCopy.copy(args.input(0), to: args.outputs[0], frame) }
 }

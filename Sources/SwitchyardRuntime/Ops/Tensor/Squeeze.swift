@@ -36,5 +36,7 @@ struct Squeeze: Operator {
         return [ValueInfo(type: x.type, shape: shape)]
     }
 
+    var isView: Bool { true }
+
     func run(_ args: KernelArgs, _ frame: Frame) throws(OpError) { DataCopy.copy(args.input(0), to: args.outputs[0], frame) }
 }

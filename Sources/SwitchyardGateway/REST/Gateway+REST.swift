@@ -24,9 +24,9 @@ extension Gateway {
     private func handle(_ route: KServeRoute, _ request: HTTPRequest, context: RequestContext, writer: ResponseWriter) {
         switch route {
         case .healthLive:
-            writer.complete(.json(.ok, KServeJSONEncoder.live(true)))
+            writer.complete(Self.liveResponse)
         case .healthReady:
-            writer.complete(isReady ? .json(.ok, KServeJSONEncoder.ready(true)) : .error(.serviceUnavailable, "server is not ready: models are still loading"))
+            writer.complete(isReady ? Self.readyResponse : .error(.serviceUnavailable, "server is not ready: models are still loading"))
         case .serverMetadata:
             writer.complete(.json(.ok, KServeJSONEncoder.serverMetadata(serverMetadata)))
         case .modelMetadata(let ref):
@@ -111,6 +111,11 @@ extension Gateway {
             }
         }
     }
+
+    // Health probes are the most frequent requests a gateway gets (load balancers, Kubernetes):
+    // their answers are built once.
+    static let liveResponse = HTTPResponse.json(.ok, KServeJSONEncoder.live(true))
+    static let readyResponse = HTTPResponse.json(.ok, KServeJSONEncoder.ready(true))
 
     /// Echo for transport tests and load tests: the body back with the request's content type.
     static func echo(_ request: HTTPRequest) -> HTTPResponse {

@@ -50,7 +50,5 @@ public final class Gateway: HTTPResponder {
 
 extension HTTPResponse {
     /// The protocol error response for a `KServeError`.
-    static func kserve(_ error: KServeError) -> HTTPResponse {
-        .json(error.httpStatus, error.jsonBody)
-    }
+    static func kserve(_ error: KServeError) -> HTTPResponse { error.httpResponse }
 }

@@ -116,11 +116,7 @@ extension Gateway {
         }
     }
 
-    static func grpcFailure(_ status: GRPCStatus) -> HTTPResponse {
-        var h = HTTPHeaders()
-        h.addLowercased(name: "content-type", value: "application/grpc")
-        return HTTPResponse(status: .ok, headers: h, body: [], trailers: status.trailers)
-    }
+    static func grpcFailure(_ status: GRPCStatus) -> HTTPResponse { GRPCMessaging.failure(status) }
 }
 
 /// Completes one gRPC call: a framed message with OK trailers, or a status; enforces the deadline.
@@ -132,13 +128,7 @@ struct GRPCReply: Sendable {
         if let deadline, monotonicNanos() > deadline {
             return fail(GRPCStatus(.deadlineExceeded, "deadline exceeded before the response was ready"))
         }
-        let bytes: [UInt8]
-        do { bytes = try message.serializedBytes() } catch {
-            return fail(GRPCStatus(.internal, "cannot encode response: \(error)"))
-        }
-        var h = HTTPHeaders()
-        h.addLowercased(name: "content-type", value: "application/grpc")
-        writer.complete(HTTPResponse(status: .ok, headers: h, body: GRPCFraming.frame(bytes), trailers: GRPCStatus(.ok).trailers))
+        writer.complete(GRPCMessaging.response(message))
     }
 
     func fail(_ status: GRPCStatus) {

@@ -18,8 +18,16 @@ struct Slot: @unchecked Sendable {
     let type: ElementType
     let shape: [Int]
     let location: Location
+    /// Element count, computed once at plan time: kernels ask for it on every call.
+    let count: Int
 
-    var count: Int { shape.reduce(1, *) }
+    init(type: ElementType, shape: [Int], location: Location) {
+        self.type = type
+        self.shape = shape
+        self.location = location
+        self.count = shape.reduce(1, *)
+    }
+
     var rank: Int { shape.count }
 }
 

@@ -36,10 +36,7 @@ public final class ONNXServableModel: ServableModel {
     private static func metadata(_ infos: [TensorInfo], model: String) throws(KServeError) -> [TensorMetadata] {
         var out: [TensorMetadata] = []
         for info in infos {
-            guard let dt = InferDatatype(wireName: info.elementType.v2Name) else {
-                throw .unavailable("model '\(model)': tensor '\(info.name)' has type \(info.elementType), which the protocol cannot carry")
-            }
-            out.append(TensorMetadata(name: info.name, datatype: dt, shape: info.shape.map(Int64.init)))
+            out.append(TensorMetadata(name: info.name, datatype: DatatypeBridge.datatype(info.elementType), shape: info.shape.map(Int64.init)))
         }
         return out
     }
@@ -117,7 +114,7 @@ public final class ONNXServableModel: ServableModel {
         do {
             switch t.data {
             case .raw(let bytes):
-                guard let et = ElementType(v2Name: t.datatype.rawValue) else {
+                guard let et = DatatypeBridge.elementType(t.datatype) else {
                     throw KServeError.invalidArgument("input '\(t.name)': datatype \(t.datatype) is not supported by the runtime")
                 }
                 return try Tensor(elementType: et, shape: shape, bytes: bytes)
@@ -136,7 +133,6 @@ public final class ONNXServableModel: ServableModel {
         if let strings = v.strings {
             return InferTensor(name: meta.name, datatype: .bytes, shape: shape, data: .bytes(strings.map { Array($0.utf8) }))
         }
-        let dt = InferDatatype(wireName: v.elementType.v2Name) ?? meta.datatype
-        return InferTensor(name: meta.name, datatype: dt, shape: shape, data: .raw(v.rawBytes))
+        return InferTensor(name: meta.name, datatype: DatatypeBridge.datatype(v.elementType), shape: shape, data: .raw(v.rawBytes))
     }
 }

@@ -48,7 +48,20 @@ public final class Gateway: HTTPResponder {
     }
 }
 
-extension HTTPResponse {
-    /// The protocol error response for a `KServeError`.
-    static func kserve(_ error: KServeError) -> HTTPResponse { error.httpResponse }
+extension Gateway {
+    /// Loads or unloads a model off the event loops (compiling a model takes milliseconds or more)
+    /// and reports the outcome; REST and gRPC share it. Returns false when too many repository
+    /// operations are already queued.
+    func repositoryOperation(load: Bool, model name: String,
+                             completion: @escaping @Sendable (KServeError?) -> Void) -> Bool {
+        let repository = self.repository
+        return adminPool.submit {
+            do throws(KServeError) {
+                if load { try repository.load(name) } else { try repository.unload(name) }
+                completion(nil)
+            } catch {
+                completion(error)
+            }
+        }
+    }
 }

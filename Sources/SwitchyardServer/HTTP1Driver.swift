@@ -196,8 +196,6 @@ final class HTTP1Driver: ConnectionHandler, ResponseSink {
         if inFlight == 0 { connection.close(afterFlush: true) } else { draining = true }
     }
 
-    func connectionDidDrain(_ connection: Connection) {}
-
     func connectionShouldShutdown(_ connection: Connection) {
         draining = true
         if inFlight == 0 && !parser.hasPartialRequest { connection.close(afterFlush: true) }

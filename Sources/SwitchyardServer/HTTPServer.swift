@@ -18,9 +18,9 @@ final class ServerShared: Sendable {
         self.responder = responder
         self.http1Limits = configuration.http1Limits
         self.http2Settings = configuration.http2Settings
-        self.idleTimeoutNs = configuration.idleTimeout.nanoseconds
-        self.headerTimeoutNs = configuration.requestHeaderTimeout.nanoseconds
-        self.bodyTimeoutNs = configuration.bodyReadTimeout.nanoseconds
+        self.idleTimeoutNs = configuration.idleTimeout.clampedNanoseconds
+        self.headerTimeoutNs = configuration.requestHeaderTimeout.clampedNanoseconds
+        self.bodyTimeoutNs = configuration.bodyReadTimeout.clampedNanoseconds
     }
 }
 

@@ -33,10 +33,3 @@ public struct ServerConfiguration: Sendable {
         return s
     }
 }
-
-extension Duration {
-    var nanoseconds: UInt64 {
-        let (s, a) = components
-        return UInt64(max(0, s)) * 1_000_000_000 + UInt64(max(0, a) / 1_000_000_000)
-    }
-}

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import CSwitchyardLinux
 import Synchronization
+import SwitchyardCore
 
 /// Anything registered with a loop's epoll instance.
 protocol Selectable: AnyObject {
@@ -48,8 +49,7 @@ public final class EventLoop: @unchecked Sendable {
         self.epfd = try Sys.epollCreate()
         self.wakeFD = try Sys.eventfdCreate()
         self.readBuffer = .allocate(byteCount: readBufferSize, alignment: 64)
-        let (s, a) = tickInterval.components
-        self.tickIntervalNanos = UInt64(s) * 1_000_000_000 + UInt64(a / 1_000_000_000)
+        self.tickIntervalNanos = tickInterval.clampedNanoseconds
         try Sys.epollControl(epfd, EPOLL_CTL_ADD, wakeFD, events: EPOLLIN.rawValue, data: UInt64(wakeFD))
     }
 

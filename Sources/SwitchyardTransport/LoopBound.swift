@@ -15,7 +15,4 @@ public struct LoopBound<Value>: @unchecked Sendable {
         assert(loop.inEventLoop || !loop.isRunning, "LoopBound value used off its event loop")
         return _value
     }
-
-    /// For shutdown paths that have already synchronized with the loop by other means.
-    var unsafeValue: Value { _value }
 }

@@ -23,7 +23,7 @@ extension Gateway {
         var deadline: UInt64?
         if let t = request.head.headers["grpc-timeout"] {
             do throws(GRPCStatus) {
-                deadline = context.receivedAt &+ Duration.nanos(try GRPCTimeout.parse(t))
+                deadline = context.receivedAt &+ (try GRPCTimeout.parse(t)).clampedNanoseconds
             } catch { return writer.complete(Self.grpcFailure(error)) }
         }
         let message: [UInt8]
@@ -76,17 +76,9 @@ extension Gateway {
             let load = method == .repositoryModelLoad
             let name = load ? try Inference_RepositoryModelLoadRequest(serializedBytes: bytes).modelName
                             : try Inference_RepositoryModelUnloadRequest(serializedBytes: bytes).modelName
-            let repository = self.repository
-            let accepted = adminPool.submit {
-                do throws(KServeError) {
-                    if load {
-                        try repository.load(name)
-                        reply.send(Inference_RepositoryModelLoadResponse())
-                    } else {
-                        try repository.unload(name)
-                        reply.send(Inference_RepositoryModelUnloadResponse())
-                    }
-                } catch { reply.fail(GRPCStatus(error)) }
+            let accepted = repositoryOperation(load: load, model: name) { error in
+                if let error { return reply.fail(GRPCStatus(error)) }
+                if load { reply.send(Inference_RepositoryModelLoadResponse()) } else { reply.send(Inference_RepositoryModelUnloadResponse()) }
             }
             if !accepted { throw GRPCStatus(.resourceExhausted, "too many repository operations in progress") }
         case .modelInfer:
@@ -133,12 +125,5 @@ struct GRPCReply: Sendable {
 
     func fail(_ status: GRPCStatus) {
         writer.complete(Gateway.grpcFailure(status))
-    }
-}
-
-extension Duration {
-    static func nanos(_ d: Duration) -> UInt64 {
-        let (s, a) = d.components
-        return UInt64(max(0, s)) &* 1_000_000_000 &+ UInt64(max(0, a) / 1_000_000_000)
     }
 }

@@ -32,10 +32,10 @@ extension Gateway {
         case .modelMetadata(let ref):
             do throws(KServeError) {
                 writer.complete(.json(.ok, KServeJSONEncoder.modelMetadata(try repository.metadata(ref))))
-            } catch { writer.complete(.kserve(error)) }
+            } catch { writer.complete(error.httpResponse) }
         case .modelReady(let ref):
             switch repository.isReady(ref) {
-            case nil: writer.complete(.kserve(.notFound(ref.version.map { "unknown version '\($0)' of model '\(ref.name)'" } ?? "unknown model '\(ref.name)'")))
+            case nil: writer.complete(KServeError.notFound(ref.version.map { "unknown version '\($0)' of model '\(ref.name)'" } ?? "unknown model '\(ref.name)'").httpResponse)
             case true?: writer.complete(.json(.ok, KServeJSONEncoder.modelReadiness(ModelReadiness(name: ref.name, ready: true))))
             case false?:
                 writer.complete(.json(.serviceUnavailable, KServeJSONEncoder.modelReadiness(ModelReadiness(name: ref.name, ready: false))))
@@ -45,25 +45,25 @@ extension Gateway {
         case .modelStatistics(let ref):
             do throws(KServeError) {
                 writer.complete(.json(.ok, KServeJSONEncoder.statistics(try repository.statistics(ref))))
-            } catch { writer.complete(.kserve(error)) }
+            } catch { writer.complete(error.httpResponse) }
         case .repositoryIndex:
             do throws(KServeError) {
                 let q = try loopState(context).decoder.decodeRepositoryIndexRequest(body: request.body)
                 writer.complete(.json(.ok, KServeJSONEncoder.repositoryIndex(repository.index(readyOnly: q.readyOnly))))
-            } catch { writer.complete(.kserve(error)) }
+            } catch { writer.complete(error.httpResponse) }
         case .repositoryLoad(let name), .repositoryUnload(let name):
             let isLoad: Bool
             if case .repositoryLoad = route { isLoad = true } else { isLoad = false }
             do throws(KServeError) {
                 _ = try loopState(context).decoder.decodeRepositoryParameters(body: request.body)
-            } catch { return writer.complete(.kserve(error)) }
+            } catch { return writer.complete(error.httpResponse) }
             let repository = self.repository
             let accepted = adminPool.submit {
                 do throws(KServeError) {
                     if isLoad { try repository.load(name) } else { try repository.unload(name) }
                     writer.complete(.json(.ok, Array("{}".utf8)))
                 } catch {
-                    writer.complete(.kserve(error))
+                    writer.complete(error.httpResponse)
                 }
             }
             if !accepted { writer.complete(.error(.serviceUnavailable, "too many repository operations in progress")) }
@@ -81,7 +81,7 @@ extension Gateway {
             served = try repository.resolve(ref)
             request = try loopState(context).decoder.decodeInferRequest(http, rawInput: served.model.soleInput)
         } catch {
-            return writer.complete(.kserve(error))
+            return writer.complete(error.httpResponse)
         }
         let decodeNanos = monotonicNanos() &- t0
         let queuedSince = context.receivedAt
@@ -91,7 +91,7 @@ extension Gateway {
             switch outcome.result {
             case .failure(let error):
                 served.stats.recordFailure(total: t1 &- queuedSince)
-                writer.complete(.kserve(error))
+                writer.complete(error.httpResponse)
             case .success(let outputs):
                 let response = InferResponse(modelName: served.model.name, modelVersion: served.model.version,
                                              id: request.id, outputs: outputs)
@@ -106,7 +106,7 @@ extension Gateway {
                     writer.complete(body.httpResponse())
                 } catch {
                     served.stats.recordFailure(total: t1 &- queuedSince)
-                    writer.complete(.kserve(error))
+                    writer.complete(error.httpResponse)
                 }
             }
         }

@@ -34,8 +34,6 @@ final class TestServer {
         server.shutdownGracefully(deadline: .seconds(2))
         group.stopAndJoin()
     }
-
-    deinit { }
 }
 
 /// Paths the tests need: the repository root, the test venv's python.

@@ -92,9 +92,12 @@ let package = Package(
                 dependencies: ["SwitchyardStats", "Yams", .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: strict),
 
+        // The admin API's routes and JSON bodies, shared by the gateway and `switchyard ctl`.
+        .target(name: "SwitchyardAdminAPI", dependencies: ["SwitchyardRouting", "SwitchyardStats"], swiftSettings: strict),
+
         // The gateway: model repository, inference pipeline, admin API.
         .target(name: "SwitchyardGateway",
-                dependencies: ["SwitchyardServer", "SwitchyardKServe", "SwitchyardRuntime",
+                dependencies: ["SwitchyardServer", "SwitchyardKServe", "SwitchyardRuntime", "SwitchyardAdminAPI",
                                "SwitchyardRouting", "SwitchyardStats", "SwitchyardCore", "SwitchyardTransport", "Yams",
                                .product(name: "SwiftProtobuf", package: "swift-protobuf")],
                 swiftSettings: requestPath),
@@ -116,6 +119,7 @@ let package = Package(
         .testTarget(name: "SwitchyardKServeTests", dependencies: ["SwitchyardKServe"]),
         .testTarget(name: "SwitchyardStatsTests", dependencies: ["SwitchyardStats"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SwitchyardRoutingTests", dependencies: ["SwitchyardRouting"]),
+        .testTarget(name: "SwitchyardAdminAPITests", dependencies: ["SwitchyardAdminAPI"]),
         .testTarget(name: "SwitchyardIntegrationTests",
                     dependencies: ["SwitchyardServer", "SwitchyardGateway", "SwitchyardTestSupport"],
                     exclude: ["Scripts"]),

@@ -103,7 +103,7 @@ let package = Package(
                 swiftSettings: requestPath),
 
         .executableTarget(name: "switchyard",
-                          dependencies: ["SwitchyardGateway", "SwitchyardServer", "SwitchyardRuntime",
+                          dependencies: ["SwitchyardGateway", "SwitchyardServer", "SwitchyardRuntime", "SwitchyardAdminAPI", "SwitchyardRouting",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
 

@@ -8,9 +8,13 @@ DIR=${1:-.build/example-models}
 rm -rf "$DIR"
 for f in Tests/Fixtures/models/*.onnx; do
   name=$(basename "$f" .onnx)
-  mkdir -p "$DIR/$name/1"
-  cp "$f" "$DIR/$name/1/model.onnx"
+  version=1
+  # <model>_v<N>.onnx is version N of <model> (classifier_v2: the example experiment's candidate).
+  if [[ $name =~ ^(.+)_v([0-9]+)$ ]]; then name=${BASH_REMATCH[1]}; version=${BASH_REMATCH[2]}; fi
+  mkdir -p "$DIR/$name/$version"
+  cp "$f" "$DIR/$name/$version/model.onnx"
 done
-# One example of a per-model config: the classifier takes at most 256 rows per request.
-printf 'platform: onnx_onnxv1\nmax_batch_size: 256\nversion_policy: { latest: { num_versions: 1 } }\n' > "$DIR/classifier/config.yaml"
+# One example of a per-model config: the classifier takes at most 256 rows per request and both
+# of its versions are served (deploy/examples/experiments.yaml routes between them).
+printf 'platform: onnx_onnxv1\nmax_batch_size: 256\nversion_policy: { all: {} }\n' > "$DIR/classifier/config.yaml"
 echo "$DIR"

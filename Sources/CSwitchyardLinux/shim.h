@@ -13,4 +13,6 @@
 #include <sched.h>
 
 extern int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen, int flags);
+/* SCHED_IDLE (Linux ABI value 5) is only declared under _GNU_SOURCE. */
+#define CSWITCHYARD_SCHED_IDLE 5
 #endif

@@ -6,9 +6,35 @@ import Synchronization
 import Dispatch
 
 /// State one event loop keeps for the gateway: the JSON decoder (simdjson parser buffers are
-/// reused across requests and are not thread-safe).
+/// reused across requests and are not thread-safe), the experiments view it last routed with,
+/// and its own random stream for routing decisions (no shared generator, no lock).
 final class GatewayLoopState {
     let decoder = KServeJSONDecoder()
+    var experimentsView: ExperimentsView?
+    private var randomState: UInt64
+    private var requests: UInt64 = 0
+    private let idPrefix: String
+
+    init(loop: Int) {
+        var generator = SystemRandomNumberGenerator()
+        randomState = generator.next()
+        idPrefix = String(generator.next() & 0xFFFF_FFFF, radix: 16) + "-\(loop)-"
+    }
+
+    /// SplitMix64: fast, statistically sound for routing draws, seeded from the system generator.
+    func nextRandom() -> UInt64 {
+        randomState &+= 0x9E37_79B9_7F4A_7C15
+        var z = randomState
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A request id for requests that bring none (the unit of non-sticky assignments).
+    func nextRequestID() -> String {
+        requests &+= 1
+        return idPrefix + String(requests, radix: 16)
+    }
 }
 
 /// The application behind the HTTP server: Open Inference Protocol v2 over REST (HTTP/1.1 and
@@ -16,19 +42,26 @@ final class GatewayLoopState {
 public final class Gateway: HTTPResponder {
     public let repository: ModelRepository
     public let options: GatewayOptions
+    /// Experiments routed on `/v2/models/{experiment}/infer`; nil serves models only.
+    public let experiments: ExperimentService?
     let runner: InferenceRunner
+    /// Shadow executions: SCHED_IDLE threads behind a bounded queue (full → the shadow is dropped and counted).
+    public let shadowPool: IdlePriorityPool
     let loopStates: [LoopBound<GatewayLoopState>]
     let startupDone = Atomic<Bool>(false)
     let serverMetadata: ServerMetadata
     /// Repository operations (model compilation) run here, never on a loop.
     let adminPool = OffloadPool(name: "repository", maxPending: 16, qos: .utility)
 
-    public init(repository: ModelRepository, group: EventLoopGroup, options: GatewayOptions = GatewayOptions()) {
+    public init(repository: ModelRepository, group: EventLoopGroup, options: GatewayOptions = GatewayOptions(),
+                experiments: ExperimentService? = nil) {
         self.repository = repository
         self.options = options
+        self.experiments = experiments
+        self.shadowPool = IdlePriorityPool(name: "shadow", threads: options.shadowThreads, maxPending: options.maxQueuedShadows)
         self.runner = InferenceRunner(offload: OffloadPool(name: "inference", maxPending: options.maxQueuedInferences),
                                       inlineThresholdNanos: options.inlineThresholdNanos)
-        self.loopStates = group.loops.map { LoopBound(GatewayLoopState(), loop: $0) }
+        self.loopStates = group.loops.map { LoopBound(GatewayLoopState(loop: $0.index), loop: $0) }
         self.serverMetadata = ServerMetadata(name: options.serverName, version: options.serverVersion,
                                              extensions: ["binary_tensor_data", "model_repository", "statistics"])
     }

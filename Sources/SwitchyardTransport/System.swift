@@ -155,6 +155,14 @@ enum Sys {
     }
 
     /// Monotonic clock in nanoseconds: timeouts and latency use it, never wall time.
+    /// Moves the calling thread to SCHED_IDLE: it runs only when no other thread of normal
+    /// priority wants the CPU (shadow traffic must never delay primary requests).
+    static func setIdlePriority() throws(SystemError) {
+        var param = sched_param()
+        param.sched_priority = 0
+        _ = try check("sched_setscheduler") { sched_setscheduler(0, CSWITCHYARD_SCHED_IDLE, &param) }
+    }
+
     static func monotonicNanos() -> UInt64 {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)

@@ -3,7 +3,9 @@ import Dispatch
 #if canImport(Glibc)
 import Glibc
 #endif
+import SwitchyardAdminAPI
 import SwitchyardGateway
+import SwitchyardRouting
 import SwitchyardServer
 import SwitchyardTransport
 import Foundation
@@ -26,8 +28,26 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Port to listen on (0: any free port).")
     var port: Int = 8000
 
-    @Option(help: "Model repository: <repository>/<model>/<version>/model.onnx (+ optional <model>/config.yaml).")
-    var repository: String = "models"
+    @Option(help: "Model repository: <repository>/<model>/<version>/model.onnx (+ optional <model>/config.yaml). Default: the configuration file's `repository` (relative to the file), else ./models.")
+    var repository: String?
+
+    @Option(name: .customLong("config"), help: "Experiments configuration (YAML; schema: docs/CONFIGURATION.md). Re-read on SIGHUP.")
+    var configFile: String?
+
+    @Option(help: "State directory: configuration revisions, audit log, canary progress, statistics snapshots, secrets.")
+    var stateDir: String = ".switchyard"
+
+    @Option(help: "Address of the admin API listener (loopback by default: the admin API changes traffic).")
+    var adminHost: String = AdminDefaults.host
+
+    @Option(help: "Port of the admin API listener (0: any free port).")
+    var adminPort: Int = AdminDefaults.port
+
+    @Option(help: "Admin tokens file: one `name token` per line (the name is recorded in the audit log). Default: $SWITCHYARD_ADMIN_TOKEN, else a token generated into <state-dir>/admin-token.")
+    var adminTokens: String?
+
+    @Option(help: "Seconds between statistics snapshots written to the state directory (also written on shutdown).")
+    var statsSnapshotInterval: Double = 10
 
     @Option(help: "Requests estimated to take at most this many microseconds run on the event loop; others go to the offload pool.")
     var inlineThresholdUs: Double = 50
@@ -58,6 +78,8 @@ struct ServeCommand: ParsableCommand {
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be in 0...65535") }
+        guard (0...65535).contains(adminPort) else { throw ValidationError("--admin-port must be in 0...65535") }
+        guard statsSnapshotInterval > 0 else { throw ValidationError("--stats-snapshot-interval must be positive") }
         guard loops >= 1 && loops <= 256 else { throw ValidationError("--loops must be in 1...256") }
         guard maxHeaderBytes >= 1024 else { throw ValidationError("--max-header-bytes must be at least 1024") }
         guard inlineThresholdUs >= 0 else { throw ValidationError("--inline-threshold-us must not be negative") }
@@ -79,24 +101,43 @@ struct ServeCommand: ParsableCommand {
         config.requestHeaderTimeout = .milliseconds(Int64(headerTimeout * 1000))
         config.bodyReadTimeout = .milliseconds(Int64(bodyTimeout * 1000))
 
+        let started = monotonicNanos()
+        let experiments = try ExperimentsSetup.start(configFile: configFile, stateDirectory: stateDir, loops: loops)
+        let repository = self.repository ?? experiments.service.control.current.config.repository.map { path in
+            guard let configFile = self.configFile, !path.hasPrefix("/") else { return path }
+            return URL(fileURLWithPath: configFile).deletingLastPathComponent().appendingPathComponent(path).path
+        } ?? "models"
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: repository, isDirectory: &isDir), isDir.boolValue else {
             throw ValidationError("model repository '\(repository)' is not a directory")
         }
-        let started = monotonicNanos()
+        let tokens = try experiments.adminTokens(file: adminTokens)
         let group = try EventLoopGroup(count: loops)
         group.start()
         var options = GatewayOptions()
         options.inlineThresholdNanos = UInt64(inlineThresholdUs * 1000)
         let models = ModelRepository(root: URL(fileURLWithPath: repository))
-        let gateway = Gateway(repository: models, group: group, options: options)
+        let gateway = Gateway(repository: models, group: group, options: options, experiments: experiments.service)
         let server: HTTPServer
         do {
             server = try HTTPServer(group: group, configuration: config, responder: gateway)
         } catch {
             throw ValidationError("cannot listen on \(host):\(port): \(error)")
         }
+        var adminConfig = config
+        adminConfig.host = adminHost
+        adminConfig.port = adminPort
+        adminConfig.acceptMode = .handoff
+        let admin: HTTPServer
+        do {
+            admin = try HTTPServer(group: group, configuration: adminConfig,
+                                   responder: AdminResponder(gateway: gateway, experiments: experiments.service, tokens: tokens))
+        } catch {
+            throw ValidationError("cannot listen for the admin API on \(adminHost):\(adminPort): \(error)")
+        }
         log("switchyard listening on \(server.localAddress) (HTTP/1.1, h2c, gRPC) with \(loops) event loops, accept=\(accept.rawValue)")
+        log("switchyard admin API on \(admin.localAddress)")
+        let timers = experiments.startTimers(snapshotInterval: statsSnapshotInterval)
         // Health/live answers while models load; /v2/health/ready turns true once they are loaded.
         let failures = models.loadAll()
         for (name, reason) in failures.sorted(by: { $0.key < $1.key }) { log("switchyard: model '\(name)' failed to load: \(reason)") }
@@ -108,6 +149,7 @@ struct ServeCommand: ParsableCommand {
         gateway.markReady()
         log("switchyard ready in \((monotonicNanos() - started) / 1_000_000) ms: \(loaded.count) model versions loaded (\(loaded.joined(separator: ", ")))")
 
+        let reload = SignalWatcher(signals: [SIGHUP]) { _ in experiments.reload(configFile: configFile) }
         let stop = DispatchSemaphore(value: 0)
         let signals = SignalWatcher(signals: [SIGTERM, SIGINT]) { sig in
             log("switchyard: signal \(sig), shutting down")
@@ -115,8 +157,13 @@ struct ServeCommand: ParsableCommand {
         }
         stop.wait()
         let forced = server.shutdownGracefully(deadline: .milliseconds(Int64(shutdownTimeout * 1000)))
+        _ = admin.shutdownGracefully(deadline: .seconds(1))
         group.stopAndJoin()
+        for timer in timers { timer.cancel() }
+        experiments.service.persistStatistics()
+        gateway.shadowPool.shutdown()
         signals.cancel()
+        reload.cancel()
         log("switchyard: stopped" + (forced > 0 ? " (\(forced) connections closed at the deadline)" : ""))
     }
 }

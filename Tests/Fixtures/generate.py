@@ -105,6 +105,14 @@ def tabular(features, seed):
     return lambda batch, i: {"input": q(rng.normal(size=(batch, features)) * 1.5)}
 
 
+def classifier_v2(X, y):
+    # classifier version 2: a random forest on the same data, same input and output names, so
+    # that it can be an experiment's candidate against version 1 (the README's A/B example).
+    rf = RandomForestClassifier(n_estimators=10, max_depth=5, random_state=21).fit(X, y)
+    write("classifier_v2", sk(rf, X, zipmap=False), tabular(6, 2),
+          "RandomForestClassifier, 6 features, 4 classes (version 2 of the example classifier)")
+
+
 def sklearn_models():
     # classifier: the gateway README's example (4 classes, 6 features, softmax probabilities).
     X, y = make_classification(n_samples=400, n_features=6, n_informative=4, n_classes=4, random_state=11)
@@ -112,6 +120,8 @@ def sklearn_models():
     clf = LogisticRegression(max_iter=3000).fit(X, y)
     write("classifier", sk(clf, X, zipmap=False), tabular(6, 1),
           "LogisticRegression, 6 features, 4 classes (example model)")
+
+    classifier_v2(X, y)
 
     # regressor: the README's other example — a random forest (AVERAGE aggregate).
     X, y = make_regression(n_samples=300, n_features=5, noise=0.5, random_state=12)

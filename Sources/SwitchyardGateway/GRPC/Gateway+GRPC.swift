@@ -3,6 +3,8 @@ import SwitchyardCore
 import SwitchyardKServe
 import SwitchyardServer
 import SwitchyardTransport
+import SwitchyardRouting
+import SwitchyardStats
 
 /// `inference.GRPCInferenceService` over the same HTTP/2 transport: unary calls only, each a
 /// single length-prefixed message in and out, with `grpc-status` / `grpc-message` trailers.
@@ -30,9 +32,9 @@ extension Gateway {
         do throws(GRPCStatus) {
             message = try GRPCFraming.singleMessage(in: request.body, maxMessageSize: options.maxGRPCMessageBytes)
         } catch { return writer.complete(Self.grpcFailure(error)) }
-        let reply = GRPCReply(writer: writer, deadline: deadline)
+        let reply = GRPCReply(writer: writer, deadline: deadline, routed: nil)
         do {
-            try dispatch(method, message, context: context, reply: reply)
+            try dispatch(method, message, headers: request.head.headers, context: context, reply: reply)
         } catch let status as GRPCStatus {
             reply.fail(status)
         } catch let error as KServeError {
@@ -43,7 +45,8 @@ extension Gateway {
         }
     }
 
-    private func dispatch(_ method: GRPCMethod, _ bytes: [UInt8], context: RequestContext, reply: GRPCReply) throws {
+    private func dispatch(_ method: GRPCMethod, _ bytes: [UInt8], headers: HTTPHeaders, context: RequestContext,
+                          reply: GRPCReply) throws {
         switch method {
         case .serverLive:
             _ = try Inference_ServerLiveRequest(serializedBytes: bytes)
@@ -83,28 +86,62 @@ extension Gateway {
             if !accepted { throw GRPCStatus(.resourceExhausted, "too many repository operations in progress") }
         case .modelInfer:
             let message = try Inference_ModelInferRequest(serializedBytes: bytes)
-            // The model is resolved before the tensors are checked: an unknown model is NOT_FOUND
-            // whatever the inputs look like (as Triton answers).
-            let served = try repository.resolve(ModelReference(name: message.modelName,
-                                                               version: message.modelVersion.isEmpty ? nil : message.modelVersion))
-            let request = try message.inferCall().request
-            let t0 = monotonicNanos()
+            // An experiment's name without a version is routed to a variant; the metadata of the
+            // response (and its parameters) say which one answered.
+            let routed = message.modelVersion.isEmpty
+                ? route(experiment: message.modelName, headers: headers, target: nil, context: context) : nil
+            guard let routed else { return try infer(message, context: context, reply: reply, routed: nil) }
+            let routedReply = GRPCReply(writer: reply.writer, deadline: reply.deadline, routed: routed)
+            do {
+                try infer(message, context: context, reply: routedReply, routed: routed)
+            } catch let error as KServeError {
+                routed.record(RoutedCall.outcome(of: error), receivedAt: context.receivedAt)
+                routedReply.fail(GRPCStatus(error))
+            } catch {
+                routed.record(.clientError, receivedAt: context.receivedAt)
+                routedReply.fail(GRPCStatus(.invalidArgument, "cannot decode ModelInfer request: \(error)"))
+            }
+        }
+    }
+
+    private func infer(_ message: Inference_ModelInferRequest, context: RequestContext, reply: GRPCReply,
+                       routed: RoutedCall?) throws {
+        // The model is resolved before the tensors are checked: an unknown model is NOT_FOUND
+        // whatever the inputs look like (as Triton answers).
+        let served = try routed.map { call throws(KServeError) in try resolveVariant(call) }
+            ?? repository.resolve(ModelReference(name: message.modelName, version: message.modelVersion.isEmpty ? nil : message.modelVersion))
+        let request = try message.inferCall().request
+        let t0 = monotonicNanos()
+        let runner = self.runner
+        let run: @Sendable () -> Void = { [self] in
             runner.run(request, on: served, loop: context.loop) { outcome in
                 switch outcome.result {
                 case .failure(let error):
                     served.stats.recordFailure(total: monotonicNanos() &- context.receivedAt)
+                    routed?.record(RoutedCall.outcome(of: error), receivedAt: context.receivedAt)
                     reply.fail(GRPCStatus(error))
                 case .success(let outputs):
                     let t1 = monotonicNanos()
-                    let response = InferResponse(modelName: served.model.name, modelVersion: served.model.version,
+                    var response = InferResponse(modelName: served.model.name, modelVersion: served.model.version,
                                                  id: request.id, outputs: outputs)
+                    routed?.decorate(&response.parameters)
                     reply.send(Inference_ModelInferResponse(response))
                     let t2 = monotonicNanos()
                     served.stats.recordSuccess(batch: Int(request.inputs.first?.shape.first ?? 1), total: t2 &- context.receivedAt,
                                                queue: outcome.startedAt &- t0, input: t0 &- context.receivedAt,
                                                infer: outcome.inferNanos, output: t2 &- t1)
+                    if let routed {
+                        routed.record(.success, receivedAt: context.receivedAt, outputs: outputs)
+                        if !routed.assignment.shadows.isEmpty { self.launchShadows(routed, inputs: request.inputs, primary: outputs) }
+                    }
                 }
             }
+        }
+        guard let routed else { return run() }
+        routed.withFault(loop: context.loop, proceed: run) { status in
+            routed.record(RoutedCall.outcome(ofStatus: status), receivedAt: context.receivedAt)
+            reply.fail(GRPCStatus(GRPCStatus.Code(httpStatus: status),
+                                  RoutedCall.faultMessage(status, experiment: routed.assignment.experiment, variant: routed.variant.name)))
         }
     }
 
@@ -112,18 +149,20 @@ extension Gateway {
 }
 
 /// Completes one gRPC call: a framed message with OK trailers, or a status; enforces the deadline.
+/// A routed call's metadata names the experiment, the variant and the assignment token.
 struct GRPCReply: Sendable {
     let writer: ResponseWriter
     let deadline: UInt64?
+    let routed: RoutedCall?
 
     func send(_ message: some SwiftProtobuf.Message) {
         if let deadline, monotonicNanos() > deadline {
             return fail(GRPCStatus(.deadlineExceeded, "deadline exceeded before the response was ready"))
         }
-        writer.complete(GRPCMessaging.response(message))
+        writer.complete(Gateway.finish(GRPCMessaging.response(message), routed))
     }
 
     func fail(_ status: GRPCStatus) {
-        writer.complete(Gateway.grpcFailure(status))
+        writer.complete(Gateway.finish(Gateway.grpcFailure(status), routed))
     }
 }

@@ -2,6 +2,8 @@ import SwitchyardCore
 import SwitchyardKServe
 import SwitchyardServer
 import SwitchyardTransport
+import SwitchyardRouting
+import SwitchyardStats
 
 /// The Open Inference Protocol REST surface.
 extension Gateway {
@@ -68,48 +70,78 @@ extension Gateway {
             }
             if !accepted { writer.complete(.error(.serviceUnavailable, "too many repository operations in progress")) }
         case .experimentOutcomes(let name):
-            writer.complete(.error(.notFound, "unknown experiment '\(name)'"))
+            recordOutcomes(experiment: name, request, context: context, writer: writer)
         }
     }
 
     /// `POST /v2/models/{m}[/versions/{v}]/infer`: decode (JSON or binary extension), run, encode.
+    /// When `{m}` is an experiment (and no version is named) the request is routed to a variant:
+    /// the response says which one, carries the assignment token, and is recorded for statistics.
     private func infer(_ ref: ModelReference, _ http: HTTPRequest, context: RequestContext, writer: ResponseWriter) {
+        let routed = ref.version == nil ? route(experiment: ref.name, headers: http.head.headers, target: http.head.target,
+                                                context: context) : nil
         let served: ModelRepository.Served
         let request: InferRequest
         let t0 = monotonicNanos()
         do throws(KServeError) {
-            served = try repository.resolve(ref)
+            if let routed {
+                served = try resolveVariant(routed)
+            } else {
+                served = try repository.resolve(ref)
+            }
             request = try loopState(context).decoder.decodeInferRequest(http, rawInput: served.model.soleInput)
         } catch {
-            return writer.complete(error.httpResponse)
+            routed?.record(RoutedCall.outcome(of: error), receivedAt: context.receivedAt)
+            return writer.complete(Self.finish(error.httpResponse, routed))
         }
         let decodeNanos = monotonicNanos() &- t0
         let queuedSince = context.receivedAt
         let rawForm = http.head.headers[BinaryTensorExtension.headerName] == "0"
-        runner.run(request, on: served, loop: context.loop) { outcome in
-            let t1 = monotonicNanos()
-            switch outcome.result {
-            case .failure(let error):
-                served.stats.recordFailure(total: t1 &- queuedSince)
-                writer.complete(error.httpResponse)
-            case .success(let outputs):
-                let response = InferResponse(modelName: served.model.name, modelVersion: served.model.version,
-                                             id: request.id, outputs: outputs)
-                do throws(KServeError) {
-                    // The raw single-input form answers with every output binary (Triton's rule).
-                    let body = rawForm ? try KServeJSONEncoder.encode(response, binaryOutput: { _ in true })
-                                       : try KServeJSONEncoder.encode(response, for: request)
-                    let t2 = monotonicNanos()
-                    served.stats.recordSuccess(batch: Int(request.inputs.first?.shape.first ?? 1), total: t2 &- queuedSince,
-                                               queue: outcome.startedAt &- t0 &- decodeNanos, input: decodeNanos,
-                                               infer: outcome.inferNanos, output: t2 &- t1)
-                    writer.complete(body.httpResponse())
-                } catch {
+        let runner = self.runner
+        let run: @Sendable () -> Void = { [self] in
+            runner.run(request, on: served, loop: context.loop) { outcome in
+                let t1 = monotonicNanos()
+                switch outcome.result {
+                case .failure(let error):
                     served.stats.recordFailure(total: t1 &- queuedSince)
-                    writer.complete(error.httpResponse)
+                    routed?.record(RoutedCall.outcome(of: error), receivedAt: queuedSince)
+                    writer.complete(Self.finish(error.httpResponse, routed))
+                case .success(let outputs):
+                    var response = InferResponse(modelName: served.model.name, modelVersion: served.model.version,
+                                                 id: request.id, outputs: outputs)
+                    routed?.decorate(&response.parameters)
+                    do throws(KServeError) {
+                        // The raw single-input form answers with every output binary (Triton's rule).
+                        let body = rawForm ? try KServeJSONEncoder.encode(response, binaryOutput: { _ in true })
+                                           : try KServeJSONEncoder.encode(response, for: request)
+                        let t2 = monotonicNanos()
+                        served.stats.recordSuccess(batch: Int(request.inputs.first?.shape.first ?? 1), total: t2 &- queuedSince,
+                                                   queue: outcome.startedAt &- t0 &- decodeNanos, input: decodeNanos,
+                                                   infer: outcome.inferNanos, output: t2 &- t1)
+                        writer.complete(Self.finish(body.httpResponse(), routed))
+                        if let routed {
+                            routed.record(.success, receivedAt: queuedSince, outputs: outputs)
+                            if !routed.assignment.shadows.isEmpty { self.launchShadows(routed, inputs: request.inputs, primary: outputs) }
+                        }
+                    } catch {
+                        served.stats.recordFailure(total: t1 &- queuedSince)
+                        routed?.record(.serverError, receivedAt: queuedSince)
+                        writer.complete(Self.finish(error.httpResponse, routed))
+                    }
                 }
             }
         }
+        guard let routed else { return run() }
+        routed.withFault(loop: context.loop, proceed: run) { status in
+            routed.record(RoutedCall.outcome(ofStatus: status), receivedAt: queuedSince)
+            let message = RoutedCall.faultMessage(status, experiment: routed.assignment.experiment, variant: routed.variant.name)
+            writer.complete(routed.decorate(.error(HTTPStatus(status), message)))
+        }
+    }
+
+    /// A response as sent: routed responses carry the variant and token headers.
+    static func finish(_ response: HTTPResponse, _ routed: RoutedCall?) -> HTTPResponse {
+        routed.map { $0.decorate(response) } ?? response
     }
 
     // Health probes are the most frequent requests a gateway gets (load balancers, Kubernetes):

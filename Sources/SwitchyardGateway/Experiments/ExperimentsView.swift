@@ -1,0 +1,56 @@
+import SwitchyardRouting
+import Synchronization
+
+/// What the event loops read for every routed request: one routing snapshot and the statistics
+/// objects of its experiments, published together so that a request never sees the variants of
+/// one revision with the recorder of another.
+final class ExperimentsView: Sendable {
+    let generation: Int
+    let snapshot: RoutingSnapshot
+    let stats: [String: ExperimentStats]
+    /// The configuration's signer, or the gateway's own (state-directory secret) when the
+    /// configuration has no `tokens` section.
+    let signer: AssignmentTokenSigner
+
+    init(generation: Int, snapshot: RoutingSnapshot, stats: [String: ExperimentStats], signer: AssignmentTokenSigner) {
+        self.generation = generation
+        self.snapshot = snapshot
+        self.stats = stats
+        self.signer = signer
+    }
+}
+
+/// Publishes ``ExperimentsView``s to the event loops without a lock on the request path: each
+/// loop keeps the view it last used and only compares an atomic generation number per request;
+/// the mutex is taken once per loop after a change (a handful of times per configuration change,
+/// never per request).
+final class ExperimentsViewPublisher: Sendable {
+    private let generation: Atomic<Int>
+    private let current: Mutex<ExperimentsView>
+
+    init(_ initial: ExperimentsView) {
+        generation = Atomic(initial.generation)
+        current = Mutex(initial)
+    }
+
+    /// The newest view (control side: admin API, canary driver, persistence).
+    var view: ExperimentsView { current.withLock { $0 } }
+
+    /// Publishes a view built from `snapshot`; generations increase with every publication.
+    func publish(snapshot: RoutingSnapshot, stats: [String: ExperimentStats], signer: AssignmentTokenSigner) {
+        current.withLock { stored in
+            let next = ExperimentsView(generation: stored.generation + 1, snapshot: snapshot, stats: stats, signer: signer)
+            stored = next
+            generation.store(next.generation, ordering: .releasing)
+        }
+    }
+
+    /// The view for one request on a loop: `cached` when still current, else the new one (stored back).
+    @inline(__always)
+    func view(cached: inout ExperimentsView?) -> ExperimentsView {
+        if let view = cached, view.generation == generation.load(ordering: .acquiring) { return view }
+        let fresh = current.withLock { $0 }
+        cached = fresh
+        return fresh
+    }
+}

@@ -1,0 +1,43 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import SwitchyardCore
+import SwitchyardKServe
+import SwitchyardRouting
+import SwitchyardServer
+import SwitchyardTransport
+
+/// Deciding which variant answers a request to an experiment's endpoint.
+extension Gateway {
+    /// The routing decision when `name` is an experiment (and the request named no version:
+    /// addressing a version directly bypasses experiments); nil otherwise.
+    func route(experiment name: String, headers: HTTPHeaders, target: String?, context: RequestContext) -> RoutedCall? {
+        guard let experiments else { return nil }
+        let state = loopState(context)
+        let view = experiments.publisher.view(cached: &state.experimentsView)
+        guard let compiled = view.snapshot.experiments[name] else { return nil }
+        let requestID = headers["x-request-id"] ?? state.nextRequestID()
+        let attributes = RequestAttributes(headers: headers, target: target, requestID: requestID)
+        guard let assignment = Router.assign(compiled, request: attributes, revision: view.snapshot.revision,
+                                             random: state.nextRandom()) else { return nil }
+        let stats = view.stats[name]
+        let token = view.signer.sign(experiment: name, variant: assignment.variant.name, unit: assignment.unit ?? requestID,
+                                     issuedAt: Int64(time(nil)))
+        return RoutedCall(assignment: assignment, stats: stats,
+                          variantIndex: stats?.variantIndex[assignment.variant.name] ?? assignment.variant.index,
+                          token: token, loop: context.loop.index)
+    }
+}
+
+extension Gateway {
+    /// The model version a routed request runs on. A variant whose model is not loaded is the
+    /// gateway's fault (503), not the client's: the request named a valid experiment.
+    func resolveVariant(_ call: RoutedCall) throws(KServeError) -> ModelRepository.Served {
+        do {
+            return try repository.resolve(call.reference)
+        } catch {
+            throw KServeError.unavailable("variant '\(call.variant.name)' of experiment '\(call.assignment.experiment)' "
+                                          + "routes to model '\(call.variant.model)' version \(call.variant.version): \(error.message)")
+        }
+    }
+}

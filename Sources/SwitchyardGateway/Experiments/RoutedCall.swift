@@ -1,0 +1,102 @@
+import Dispatch
+import SwitchyardCore
+import SwitchyardKServe
+import SwitchyardRouting
+import SwitchyardStats
+import SwitchyardTransport
+
+/// One request routed by an experiment: the decision, where its numbers go, and what its
+/// response must say (which variant answered, and the signed assignment token).
+struct RoutedCall: Sendable {
+    static let experimentHeader = "x-switchyard-experiment"
+    static let variantHeader = "x-switchyard-variant"
+    static let tokenHeader = "x-switchyard-assignment"
+
+    let assignment: Assignment
+    /// nil only if the experiment's statistics could not be created (logged at configuration time).
+    let stats: ExperimentStats?
+    let variantIndex: Int
+    let token: String
+    let loop: Int
+
+    var variant: CompiledVariant { assignment.variant }
+
+    /// The model version the variant routes to.
+    var reference: ModelReference { ModelReference(name: variant.model, version: String(variant.version)) }
+
+    /// Response headers (REST) and initial metadata (gRPC).
+    func decorate(_ response: HTTPResponse) -> HTTPResponse {
+        var r = response
+        r.headers.addLowercased(name: Self.experimentHeader, value: assignment.experiment)
+        r.headers.addLowercased(name: Self.variantHeader, value: variant.name)
+        r.headers.addLowercased(name: Self.tokenHeader, value: token)
+        return r
+    }
+
+    /// The same facts as response parameters, for clients that only see the body (tritonclient).
+    func decorate(_ parameters: inout InferParameters) {
+        parameters["switchyard_experiment"] = .string(assignment.experiment)
+        parameters["switchyard_variant"] = .string(variant.name)
+        parameters["switchyard_assignment"] = .string(token)
+    }
+
+    /// Records the request in the experiment's statistics (per-loop shard; no shared lock).
+    func record(_ outcome: RequestOutcome, receivedAt: UInt64, outputs: [InferTensor]? = nil) {
+        guard let stats else { return }
+        let latency = monotonicNanos() &- receivedAt
+        try? stats.recorder.recordRequest(loop: loop, variant: variantIndex, latencyNanos: latency, outcome: outcome)
+        guard let outputs, !stats.scoreMetrics.isEmpty else { return }
+        for (metric, output) in stats.scoreMetrics {
+            guard let tensor = outputs.first(where: { $0.name == output }), let value = TensorScalar.first(of: tensor) else { continue }
+            // A score that does not fit the metric (e.g. 0.7 for a binary metric) is not recorded.
+            _ = try? stats.recorder.recordOutcome(loop: loop, variant: variantIndex, metric: metric, value: value, eventID: nil)
+        }
+    }
+
+    /// How a failure counts in the error rates: the client's fault, a timeout, or the server's.
+    static func outcome(of error: KServeError) -> RequestOutcome {
+        switch error.kind {
+        case .invalidArgument, .notFound, .unsupported, .resourceExhausted, .cancelled: return .clientError
+        case .deadlineExceeded: return .timeout
+        case .unavailable, .internal: return .serverError
+        }
+    }
+
+    static func outcome(ofStatus code: Int) -> RequestOutcome {
+        switch code {
+        case 408, 504: return .timeout
+        case 400..<500: return .clientError
+        case 500...: return .serverError
+        default: return .success
+        }
+    }
+
+    /// Injects the variant's fault, if any (Istio semantics): the delay first, then either the
+    /// abort or the real request. `proceed` and `abort` run on `loop`.
+    func withFault(loop: EventLoop, proceed: @escaping @Sendable () -> Void, abort: @escaping @Sendable (Int) -> Void) {
+        guard let fault = assignment.fault else { return proceed() }
+        let next: @Sendable () -> Void = {
+            if let status = fault.abortStatus { abort(status) } else { proceed() }
+        }
+        guard let delay = fault.delaySeconds, delay > 0 else { return next() }
+        DispatchQueue.global().asyncAfter(deadline: .now() + delay) { loop.execute(next) }
+    }
+
+    static func faultMessage(_ status: Int, experiment: String, variant: String) -> String {
+        "fault injected: abort with \(status) (experiment '\(experiment)', variant '\(variant)')"
+    }
+}
+
+/// Reads one number out of a tensor (a score output), whatever its numeric type.
+enum TensorScalar {
+    static func first(of tensor: InferTensor) -> Double? {
+        switch tensor.datatype {
+        case .fp32: return tensor.values(as: Float.self)?.first.map(Double.init)
+        case .fp64: return tensor.values(as: Double.self)?.first
+        case .int64: return tensor.values(as: Int64.self)?.first.map(Double.init)
+        case .int32: return tensor.values(as: Int32.self)?.first.map(Double.init)
+        case .bool: return tensor.values(as: Bool.self)?.first.map { $0 ? 1 : 0 }
+        default: return nil
+        }
+    }
+}

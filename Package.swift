@@ -121,7 +121,8 @@ let package = Package(
         .testTarget(name: "SwitchyardRoutingTests", dependencies: ["SwitchyardRouting"]),
         .testTarget(name: "SwitchyardAdminAPITests", dependencies: ["SwitchyardAdminAPI"]),
         .testTarget(name: "SwitchyardIntegrationTests",
-                    dependencies: ["SwitchyardServer", "SwitchyardGateway", "SwitchyardTestSupport"],
+                    dependencies: ["SwitchyardServer", "SwitchyardGateway", "SwitchyardTestSupport", "SwitchyardAdminAPI",
+                                   "SwitchyardRouting", "SwitchyardStats"],
                     exclude: ["Scripts"]),
     ]
 )

@@ -56,7 +56,7 @@ extension ExperimentService {
     }
 
     /// Keeps one baseline per running canary, re-taken whenever its window start moved.
-    private func refreshBaselines(_ reg: inout Registry, store: ExperimentStore) {
+    func refreshBaselines(_ reg: inout Registry, store: ExperimentStore) {
         for (name, state) in store.canaries {
             guard state.status == .running, let stats = reg.stats[name] else {
                 reg.baselines[name] = nil

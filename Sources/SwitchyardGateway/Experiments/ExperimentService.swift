@@ -156,6 +156,7 @@ public final class ExperimentService: Sendable {
             if let stateDirectory { try? FileManager.default.removeItem(at: stateDirectory.statsFile(experiment: name)) }
         }
         reg.stats = next
+        refreshBaselines(&reg, store: control.current)
         publisher.publish(snapshot: snapshot, stats: next, signer: snapshot.tokenSigner ?? ownSigner)
     }
 

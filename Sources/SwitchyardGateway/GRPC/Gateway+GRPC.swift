@@ -125,14 +125,14 @@ extension Gateway {
                     var response = InferResponse(modelName: served.model.name, modelVersion: served.model.version,
                                                  id: request.id, outputs: outputs)
                     routed?.decorate(&response.parameters)
+                    routed?.record(.success, receivedAt: context.receivedAt, outputs: outputs)
                     reply.send(Inference_ModelInferResponse(response))
                     let t2 = monotonicNanos()
                     served.stats.recordSuccess(batch: Int(request.inputs.first?.shape.first ?? 1), total: t2 &- context.receivedAt,
                                                queue: outcome.startedAt &- t0, input: t0 &- context.receivedAt,
                                                infer: outcome.inferNanos, output: t2 &- t1)
-                    if let routed {
-                        routed.record(.success, receivedAt: context.receivedAt, outputs: outputs)
-                        if !routed.assignment.shadows.isEmpty { self.launchShadows(routed, inputs: request.inputs, primary: outputs) }
+                    if let routed, !routed.assignment.shadows.isEmpty {
+                        self.launchShadows(routed, inputs: request.inputs, primary: outputs)
                     }
                 }
             }

@@ -118,10 +118,12 @@ extension Gateway {
                         served.stats.recordSuccess(batch: Int(request.inputs.first?.shape.first ?? 1), total: t2 &- queuedSince,
                                                    queue: outcome.startedAt &- t0 &- decodeNanos, input: decodeNanos,
                                                    infer: outcome.inferNanos, output: t2 &- t1)
+                        // Recorded before the response leaves, so a client that reads the
+                        // statistics after its response always finds its request counted.
+                        routed?.record(.success, receivedAt: queuedSince, outputs: outputs)
                         writer.complete(Self.finish(body.httpResponse(), routed))
-                        if let routed {
-                            routed.record(.success, receivedAt: queuedSince, outputs: outputs)
-                            if !routed.assignment.shadows.isEmpty { self.launchShadows(routed, inputs: request.inputs, primary: outputs) }
+                        if let routed, !routed.assignment.shadows.isEmpty {
+                            self.launchShadows(routed, inputs: request.inputs, primary: outputs)
                         }
                     } catch {
                         served.stats.recordFailure(total: t1 &- queuedSince)

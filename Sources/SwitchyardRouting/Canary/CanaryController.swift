@@ -1,7 +1,7 @@
 /// The progressive canary as a pure state machine.
 ///
 /// ```
-///            all gates pass (not last step)      all gates pass (last step) / promote
+///            all gates pass (not last step)      all gates pass (last step, or next step 100 %) / promote
 ///   running ───────────────────────────▶ running ─────────────────────────────▶ promoted
 ///     │  ▲ resume                             any gate fails
 ///     │  │            ───────────────────────────────────────────────────────▶ rolled_back
@@ -53,10 +53,15 @@ public enum CanaryController {
             record(.notYet)
             return (next, .notYet, [])
         }
-        if state.stepIndex + 1 >= canary.steps.count {
+        // Reaching the last step promotes. A step of 100 % would leave the control without
+        // traffic, so nothing could be compared there: advancing into it is the promotion itself.
+        let isLast = state.stepIndex + 1 >= canary.steps.count
+        if isLast || canary.steps[state.stepIndex + 1] >= 100 {
             next.status = .promoted
             next.weight = 100
-            next.append(at: now, from: state.weight, status: .promoted, reason: "all gates passed at the last step", gates: gates)
+            next.append(at: now, from: state.weight, status: .promoted,
+                        reason: isLast ? "all gates passed at the last step" : "all gates passed; the next step is 100 %: promoted",
+                        gates: gates)
             record(.promoted)
             return (next, .promoted, [.promote(candidate: state.candidate)])
         }

@@ -13,6 +13,12 @@ struct HTTP2HeaderBlock {
         var valueCount: Int
     }
 
+    /// Values longer than this are sent without HPACK indexing. Long values are per-response
+    /// (assignment tokens, ids): indexing them would evict the fields that do repeat (content-type,
+    /// the experiment and variant names) from the 4 KiB dynamic table on every response, and make
+    /// both ends search and grow the table for entries never used again.
+    static let indexedValueLimit = 64
+
     var bytes: [UInt8] = []
     var fields: [Field] = []
 

@@ -226,7 +226,8 @@ extension HTTP2ServerSession {
                         (nvBase + i).initialize(to: nghttp2_nv(
                             name: mutableBase + f.nameStart, value: mutableBase + f.valueStart,
                             namelen: f.nameCount, valuelen: f.valueCount,
-                            flags: UInt8(NGHTTP2_NV_FLAG_NONE.rawValue)))
+                            flags: UInt8(f.valueCount > HTTP2HeaderBlock.indexedValueLimit
+                                         ? NGHTTP2_NV_FLAG_NO_INDEX.rawValue : NGHTTP2_NV_FLAG_NONE.rawValue)))
                     }
                 }
                 return body(UnsafePointer(nvBase), bytes.baseAddress == nil ? 0 : count)

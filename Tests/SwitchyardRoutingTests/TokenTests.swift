@@ -93,4 +93,33 @@ import Testing
         let token = signer.sign(experiment: "fraud", variant: "control", unit: "u", issuedAt: 5)
         #expect(try signer.verify(token).variant == "control")
     }
+
+    @Test func base64URLMatchesFoundationAndRejectsNonCanonicalText() throws {
+        var rng = SystemRandomNumberGenerator()
+        for length in 0..<70 {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            let expected = Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+                .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+            let encoded = Base64URL.encode(bytes)
+            #expect(encoded == expected)
+            #expect(Base64URL.decode(Substring(encoded)) == bytes)
+        }
+        #expect(Base64URL.decode("AB") == nil, "unused low bits set: not the canonical spelling of any bytes")
+        #expect(Base64URL.decode("AA") == [0])
+        #expect(Base64URL.decode("A") == nil)
+        #expect(Base64URL.decode("AA+A") == nil)
+        #expect(Base64URL.decode("AA=") == nil)
+    }
+
+    @Test(arguments: ["a secret of sixteen bytes+", String(repeating: "long key ", count: 12)])
+    func preKeyedTagsEqualCryptoHMACAcrossManyUses(secret: String) {
+        let signer = AssignmentTokenSigner(TokenConfig(current: TokenKey(keyID: "k", secret: secret)))
+        for i in 0..<50 {
+            let token = signer.sign(experiment: "e", variant: "v\(i % 3)", unit: "unit-\(i)" + String(repeating: "x", count: i * 3),
+                                    issuedAt: Int64(i))
+            let parts = token.split(separator: ".")
+            let payload = Base64URL.decode(parts[1])!
+            #expect(Base64URL.decode(parts[2]) == AssignmentTokenSigner.tag(payload, key: Array(secret.utf8)))
+        }
+    }
 }

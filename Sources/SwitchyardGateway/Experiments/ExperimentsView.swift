@@ -1,3 +1,4 @@
+import SwitchyardKServe
 import SwitchyardRouting
 import Synchronization
 
@@ -11,12 +12,34 @@ final class ExperimentsView: Sendable {
     /// The configuration's signer, or the gateway's own (state-directory secret) when the
     /// configuration has no `tokens` section.
     let signer: AssignmentTokenSigner
+    /// Everything a routed request needs about its experiment, found with one lookup.
+    let routes: [String: ExperimentRoute]
 
     init(generation: Int, snapshot: RoutingSnapshot, stats: [String: ExperimentStats], signer: AssignmentTokenSigner) {
         self.generation = generation
         self.snapshot = snapshot
         self.stats = stats
         self.signer = signer
+        routes = snapshot.experiments.mapValues { ExperimentRoute($0, stats: stats[$0.name]) }
+    }
+}
+
+/// One experiment prepared for the request path: per variant (by configuration index) its model
+/// reference and its index in the statistics recorder.
+final class ExperimentRoute: Sendable {
+    let compiled: CompiledExperiment
+    let stats: ExperimentStats?
+    let references: [ModelReference]
+    let statsIndex: [Int]
+    /// Whether routing reads request attributes at all (a sticky key or override rules).
+    let readsAttributes: Bool
+
+    init(_ compiled: CompiledExperiment, stats: ExperimentStats?) {
+        self.compiled = compiled
+        self.stats = stats
+        references = compiled.variants.map { ModelReference(name: $0.model, version: String($0.version)) }
+        statsIndex = compiled.variants.map { stats?.variantIndex[$0.name] ?? $0.index }
+        readsAttributes = compiled.config.sticky != nil || !compiled.overrides.isEmpty
     }
 }
 

@@ -15,17 +15,18 @@ extension Gateway {
         guard let experiments else { return nil }
         let state = loopState(context)
         let view = experiments.publisher.view(cached: &state.experimentsView)
-        guard let compiled = view.snapshot.experiments[name] else { return nil }
+        guard let route = view.routes[name] else { return nil }
         let requestID = headers["x-request-id"] ?? state.nextRequestID()
-        let attributes = RequestAttributes(headers: headers, target: target, requestID: requestID)
-        guard let assignment = Router.assign(compiled, request: attributes, revision: view.snapshot.revision,
+        // Most experiments read no request attribute (no sticky key, no override): skip building
+        // the closures over the headers for them.
+        let attributes = route.readsAttributes ? RequestAttributes(headers: headers, target: target, requestID: requestID)
+                                               : RequestAttributes(requestID: requestID)
+        guard let assignment = Router.assign(route.compiled, request: attributes, revision: view.snapshot.revision,
                                              random: state.nextRandom()) else { return nil }
-        let stats = view.stats[name]
         let token = view.signer.sign(experiment: name, variant: assignment.variant.name, unit: assignment.unit ?? requestID,
                                      issuedAt: Int64(time(nil)))
-        return RoutedCall(assignment: assignment, stats: stats,
-                          variantIndex: stats?.variantIndex[assignment.variant.name] ?? assignment.variant.index,
-                          token: token, loop: context.loop.index)
+        return RoutedCall(assignment: assignment, stats: route.stats, variantIndex: route.statsIndex[assignment.variant.index],
+                          reference: route.references[assignment.variant.index], token: token, loop: context.loop.index)
     }
 }
 

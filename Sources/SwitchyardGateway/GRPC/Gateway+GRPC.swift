@@ -111,37 +111,42 @@ extension Gateway {
         let served = try routed.map { call throws(KServeError) in try resolveVariant(call) }
             ?? repository.resolve(ModelReference(name: message.modelName, version: message.modelVersion.isEmpty ? nil : message.modelVersion))
         let request = try message.inferCall().request
-        let t0 = monotonicNanos()
-        let runner = self.runner
-        let run: @Sendable () -> Void = { [self] in
-            runner.run(request, on: served, loop: context.loop) { outcome in
-                switch outcome.result {
-                case .failure(let error):
-                    served.stats.recordFailure(total: monotonicNanos() &- context.receivedAt)
-                    routed?.record(RoutedCall.outcome(of: error), receivedAt: context.receivedAt)
-                    reply.fail(GRPCStatus(error))
-                case .success(let outputs):
-                    let t1 = monotonicNanos()
-                    var response = InferResponse(modelName: served.model.name, modelVersion: served.model.version,
-                                                 id: request.id, outputs: outputs)
-                    routed?.decorate(&response.parameters)
-                    routed?.record(.success, receivedAt: context.receivedAt, outputs: outputs)
-                    reply.send(Inference_ModelInferResponse(response))
-                    let t2 = monotonicNanos()
-                    served.stats.recordSuccess(batch: Int(request.inputs.first?.shape.first ?? 1), total: t2 &- context.receivedAt,
-                                               queue: outcome.startedAt &- t0, input: t0 &- context.receivedAt,
-                                               infer: outcome.inferNanos, output: t2 &- t1)
-                    if let routed, !routed.assignment.shadows.isEmpty {
-                        self.launchShadows(routed, inputs: request.inputs, primary: outputs)
-                    }
-                }
-            }
+        guard let routed, routed.assignment.fault != nil else {
+            return execute(request, on: served, context: context, reply: reply, routed: routed)
         }
-        guard let routed else { return run() }
-        routed.withFault(loop: context.loop, proceed: run) { status in
+        routed.withFault(loop: context.loop, proceed: { [self] in
+            execute(request, on: served, context: context, reply: reply, routed: routed)
+        }, abort: { status in
             routed.record(RoutedCall.outcome(ofStatus: status), receivedAt: context.receivedAt)
             reply.fail(GRPCStatus(GRPCStatus.Code(httpStatus: status),
                                   RoutedCall.faultMessage(status, experiment: routed.assignment.experiment, variant: routed.variant.name)))
+        })
+    }
+
+    private func execute(_ request: InferRequest, on served: ModelRepository.Served, context: RequestContext, reply: GRPCReply,
+                         routed: RoutedCall?) {
+        let t0 = monotonicNanos()
+        runner.run(request, on: served, loop: context.loop) { [self] outcome in
+            switch outcome.result {
+            case .failure(let error):
+                served.stats.recordFailure(total: monotonicNanos() &- context.receivedAt)
+                routed?.record(RoutedCall.outcome(of: error), receivedAt: context.receivedAt)
+                reply.fail(GRPCStatus(error))
+            case .success(let outputs):
+                let t1 = monotonicNanos()
+                var response = InferResponse(modelName: served.model.name, modelVersion: served.model.version,
+                                             id: request.id, outputs: outputs)
+                routed?.decorate(&response.parameters)
+                routed?.record(.success, receivedAt: context.receivedAt, outputs: outputs)
+                reply.send(Inference_ModelInferResponse(response))
+                let t2 = monotonicNanos()
+                served.stats.recordSuccess(batch: Int(request.inputs.first?.shape.first ?? 1), total: t2 &- context.receivedAt,
+                                           queue: outcome.startedAt &- t0, input: t0 &- context.receivedAt,
+                                           infer: outcome.inferNanos, output: t2 &- t1)
+                if let routed, !routed.assignment.shadows.isEmpty {
+                    launchShadows(routed, inputs: request.inputs, primary: outputs)
+                }
+            }
         }
     }
 

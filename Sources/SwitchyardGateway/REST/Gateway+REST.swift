@@ -94,56 +94,70 @@ extension Gateway {
             routed?.record(RoutedCall.outcome(of: error), receivedAt: context.receivedAt)
             return writer.complete(Self.finish(error.httpResponse, routed))
         }
-        let decodeNanos = monotonicNanos() &- t0
-        let queuedSince = context.receivedAt
+        let timing = InferTiming(received: context.receivedAt, decodeStarted: t0, decodeNanos: monotonicNanos() &- t0)
         let rawForm = http.head.headers[BinaryTensorExtension.headerName] == "0"
-        let runner = self.runner
-        let run: @Sendable () -> Void = { [self] in
-            runner.run(request, on: served, loop: context.loop) { outcome in
-                let t1 = monotonicNanos()
-                switch outcome.result {
-                case .failure(let error):
-                    served.stats.recordFailure(total: t1 &- queuedSince)
-                    routed?.record(RoutedCall.outcome(of: error), receivedAt: queuedSince)
-                    writer.complete(Self.finish(error.httpResponse, routed))
-                case .success(let outputs):
-                    var response = InferResponse(modelName: served.model.name, modelVersion: served.model.version,
-                                                 id: request.id, outputs: outputs)
-                    routed?.decorate(&response.parameters)
-                    do throws(KServeError) {
-                        // The raw single-input form answers with every output binary (Triton's rule).
-                        let body = rawForm ? try KServeJSONEncoder.encode(response, binaryOutput: { _ in true })
-                                           : try KServeJSONEncoder.encode(response, for: request)
-                        let t2 = monotonicNanos()
-                        served.stats.recordSuccess(batch: Int(request.inputs.first?.shape.first ?? 1), total: t2 &- queuedSince,
-                                                   queue: outcome.startedAt &- t0 &- decodeNanos, input: decodeNanos,
-                                                   infer: outcome.inferNanos, output: t2 &- t1)
-                        // Recorded before the response leaves, so a client that reads the
-                        // statistics after its response always finds its request counted.
-                        routed?.record(.success, receivedAt: queuedSince, outputs: outputs)
-                        writer.complete(Self.finish(body.httpResponse(), routed))
-                        if let routed, !routed.assignment.shadows.isEmpty {
-                            self.launchShadows(routed, inputs: request.inputs, primary: outputs)
-                        }
-                    } catch {
-                        served.stats.recordFailure(total: t1 &- queuedSince)
-                        routed?.record(.serverError, receivedAt: queuedSince)
-                        writer.complete(Self.finish(error.httpResponse, routed))
-                    }
-                }
-            }
+        guard let routed, routed.assignment.fault != nil else {
+            return execute(request, on: served, rawForm: rawForm, timing: timing, routed: routed, loop: context.loop, writer: writer)
         }
-        guard let routed else { return run() }
-        routed.withFault(loop: context.loop, proceed: run) { status in
-            routed.record(RoutedCall.outcome(ofStatus: status), receivedAt: queuedSince)
+        // Fault injection (rare, rehearsals): only then is the rest of the request a closure.
+        routed.withFault(loop: context.loop, proceed: { [self] in
+            execute(request, on: served, rawForm: rawForm, timing: timing, routed: routed, loop: context.loop, writer: writer)
+        }, abort: { status in
+            routed.record(RoutedCall.outcome(ofStatus: status), receivedAt: timing.received)
             let message = RoutedCall.faultMessage(status, experiment: routed.assignment.experiment, variant: routed.variant.name)
             writer.complete(routed.decorate(.error(HTTPStatus(status), message)))
+        })
+    }
+
+    /// Runs a decoded request and answers it: the Triton statistics of the model version, and for
+    /// a routed request its experiment's statistics, variant headers and shadows.
+    private func execute(_ request: InferRequest, on served: ModelRepository.Served, rawForm: Bool, timing: InferTiming,
+                         routed: RoutedCall?, loop: EventLoop, writer: ResponseWriter) {
+        runner.run(request, on: served, loop: loop) { [self] outcome in
+            let t1 = monotonicNanos()
+            switch outcome.result {
+            case .failure(let error):
+                served.stats.recordFailure(total: t1 &- timing.received)
+                routed?.record(RoutedCall.outcome(of: error), receivedAt: timing.received)
+                writer.complete(Self.finish(error.httpResponse, routed))
+            case .success(let outputs):
+                // A routed response says which variant answered in its headers (x-switchyard-*).
+                let response = InferResponse(modelName: served.model.name, modelVersion: served.model.version,
+                                             id: request.id, outputs: outputs)
+                do throws(KServeError) {
+                    // The raw single-input form answers with every output binary (Triton's rule).
+                    let body = rawForm ? try KServeJSONEncoder.encode(response, binaryOutput: { _ in true })
+                                       : try KServeJSONEncoder.encode(response, for: request)
+                    let t2 = monotonicNanos()
+                    served.stats.recordSuccess(batch: Int(request.inputs.first?.shape.first ?? 1), total: t2 &- timing.received,
+                                               queue: outcome.startedAt &- timing.decodeStarted &- timing.decodeNanos,
+                                               input: timing.decodeNanos, infer: outcome.inferNanos, output: t2 &- t1)
+                    // Recorded before the response leaves, so a client that reads the
+                    // statistics after its response always finds its request counted.
+                    routed?.record(.success, receivedAt: timing.received, outputs: outputs)
+                    writer.complete(Self.finish(body.httpResponse(), routed))
+                    if let routed, !routed.assignment.shadows.isEmpty {
+                        launchShadows(routed, inputs: request.inputs, primary: outputs)
+                    }
+                } catch {
+                    served.stats.recordFailure(total: t1 &- timing.received)
+                    routed?.record(.serverError, receivedAt: timing.received)
+                    writer.complete(Self.finish(error.httpResponse, routed))
+                }
+            }
         }
     }
 
     /// A response as sent: routed responses carry the variant and token headers.
     static func finish(_ response: HTTPResponse, _ routed: RoutedCall?) -> HTTPResponse {
         routed.map { $0.decorate(response) } ?? response
+    }
+
+    /// When the phases of an inference request started (monotonic nanoseconds).
+    struct InferTiming: Sendable {
+        var received: UInt64
+        var decodeStarted: UInt64
+        var decodeNanos: UInt64
     }
 
     // Health probes are the most frequent requests a gateway gets (load balancers, Kubernetes):

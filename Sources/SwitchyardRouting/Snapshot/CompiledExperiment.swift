@@ -40,7 +40,9 @@ public struct CompiledVariant: Sendable, Equatable {
 }
 
 /// One experiment compiled for the data path: indices resolved, regexes built, salt hashed.
-public struct CompiledExperiment: Sendable {
+/// A class: routing passes it through several calls per request, and copying a struct of this many
+/// arrays and strings retains each of them every time.
+public final class CompiledExperiment: Sendable {
     public let config: ExperimentConfig
     public let name: String
     public let variants: [CompiledVariant]

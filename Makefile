@@ -1,6 +1,8 @@
 # Switchyard: the two commands of the README, and a few helpers.
 #   make run    install what is missing, build release, serve the bundled example models on :8000
-#               (Tests/Fixtures/models laid out as a repository in .build/example-models)
+#               (Tests/Fixtures/models laid out as a repository in .build/example-models) with the
+#               example experiments of deploy/examples/experiments.yaml; admin API on 127.0.0.1:8001,
+#               state (revisions, statistics, admin token) in .switchyard/
 #   make test   install what is missing, build, run the whole test suite (unit + integration)
 
 SWIFT ?= swift
@@ -20,7 +22,8 @@ release: deps
 
 run: release
 	scripts/example-repository.sh .build/example-models
-	.build/release/switchyard serve --host $(HOST) --port $(PORT) --repository .build/example-models
+	.build/release/switchyard serve --host $(HOST) --port $(PORT) --repository .build/example-models \
+	  --config deploy/examples/experiments.yaml
 
 test: deps
 	$(SWIFT) build --build-tests

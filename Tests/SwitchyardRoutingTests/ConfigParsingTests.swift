@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import SwitchyardRouting
 
@@ -250,5 +251,18 @@ import Testing
         #expect(error?.issues.first?.position?.line == 4)
         let ok = try ConfigParser.parseExperiment("{name: e, variants: [{name: a, model: m, version: 1, weight: 1}, {name: b, model: m, version: 1, weight: 2}]}")
         #expect(ok.variants.count == 2)
+    }
+}
+
+/// The schema in docs/CONFIGURATION.md is the parser's own example, verbatim.
+@Suite struct ConfigDocumentationTests {
+    @Test func theDocumentedSchemaIsTheParsedExample() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let doc = try String(contentsOf: root.appendingPathComponent("docs/CONFIGURATION.md"), encoding: .utf8)
+        #expect(doc.contains(RoutingConfig.exampleYAML), "docs/CONFIGURATION.md's schema block differs from RoutingConfig.exampleYAML")
+        _ = try ConfigParser.parse(RoutingConfig.exampleYAML)
+        // The example the Makefile serves validates too.
+        let examples = try String(contentsOf: root.appendingPathComponent("deploy/examples/experiments.yaml"), encoding: .utf8)
+        #expect(try ConfigParser.parse(examples).experiments.count == 2)
     }
 }

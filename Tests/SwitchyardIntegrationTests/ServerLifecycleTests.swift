@@ -133,15 +133,20 @@ import SwitchyardTransport
         let repo = FileManager.default.temporaryDirectory.appendingPathComponent("switchyard-sigterm-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: repo, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: repo) }
-        p.arguments = ["serve", "--host", "127.0.0.1", "--port", "0", "--loops", "2", "--repository", repo.path]
+        p.arguments = ["serve", "--host", "127.0.0.1", "--port", "0", "--loops", "2", "--repository", repo.path,
+                       "--admin-port", "0", "--state-dir", repo.appendingPathComponent("state").path]
         let err = Pipe()
         p.standardError = err
         try p.run()
-        // The first stderr line names the bound port.
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) { let d = err.fileHandleForReading.availableData; if d.isEmpty { break }; line += d }
-        let text = String(decoding: line, as: UTF8.self)
-        let port = text.split(separator: " ").first { $0.hasPrefix("127.0.0.1:") }.map { Int($0.split(separator: ":")[1])! }
+        // The "listening on" line names the bound port.
+        var text = ""
+        while !text.contains("listening on") || !text.hasSuffix("\n") {
+            let d = err.fileHandleForReading.availableData
+            if d.isEmpty { break }
+            text += String(decoding: d, as: UTF8.self)
+        }
+        let listening = text.split(separator: "\n").first { $0.contains("listening on") } ?? ""
+        let port = listening.split(separator: " ").first { $0.hasPrefix("127.0.0.1:") }.map { Int($0.split(separator: ":")[1])! }
         try #require(port != nil, "no port in: \(text)")
         let r = try curl(["http://127.0.0.1:\(port!)/v2/health/live"])
         #expect(r.stdout == #"{"live":true}"#)

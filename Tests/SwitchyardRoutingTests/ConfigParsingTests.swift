@@ -266,3 +266,35 @@ import Testing
         #expect(try ConfigParser.parse(examples).experiments.count == 2)
     }
 }
+
+@Suite struct MetricAndLabelConfigTests {
+    @Test func readsDirectionEffectAndLabels() throws {
+        let config = try ConfigParser.parse(RoutingConfig.exampleYAML)
+        let fraud = try #require(config.experiment(named: "fraud"))
+        #expect(fraud.metrics.first { $0.name == "converted" }?.minimumDetectableEffect == 0.05)
+        #expect(fraud.metrics.first { $0.name == "chargebacks" }?.higherIsBetter == false)
+        #expect(fraud.metrics.first { $0.name == "revenue" }?.higherIsBetter == true)
+        #expect(fraud.labels == LabelConfig(output: "label", classes: ["0", "1"]))
+        // Rendering and parsing again gives the same configuration.
+        #expect(try ConfigParser.parse(ConfigRenderer.json(config)) == config)
+    }
+
+    @Test func refusesBadEffectsAndLabels() {
+        let yaml = """
+        experiments:
+          - name: e
+            variants:
+              - { name: a, model: m, version: 1, weight: 1 }
+              - { name: b, model: m, version: 2, weight: 1 }
+            metrics:
+              - { name: x, kind: binary, minimum_detectable_effect: -1 }
+            labels: { output: label, classes: ["a", "a"] }
+        """
+        #expect {
+            try ConfigParser.parse(yaml)
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("minimum_detectable_effect") && text.contains("labels.classes")
+        }
+    }
+}

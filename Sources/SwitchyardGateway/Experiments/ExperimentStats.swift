@@ -16,6 +16,10 @@ public final class ExperimentStats: Sendable {
     let variantIndex: [String: Int]
     /// Metrics fed from a model output on every response: (recorder metric index, output name).
     let scoreMetrics: [(metric: Int, output: String)]
+    /// The output whose first value feeds the variant's score summary (the first `score` metric's).
+    let scoreOutput: String?
+    /// The classifier output counted per class, and the classes.
+    let labels: LabelConfig?
     /// Shadow comparisons by shadow name. Shadows run on the shadow pool's threads, never on the
     /// event loops, so one lock per experiment is not on any request's path.
     let shadows: Mutex<[String: ShadowComparison]>
@@ -28,6 +32,8 @@ public final class ExperimentStats: Sendable {
         scoreMetrics = experiment.metrics.enumerated().compactMap { index, metric in
             metric.score.map { (index, $0) }
         }
+        scoreOutput = experiment.metrics.lazy.compactMap(\.score).first
+        labels = experiment.labels
         shadows = Mutex([:])
     }
 
@@ -41,8 +47,11 @@ public final class ExperimentStats: Sendable {
             weights: normalisedWeights(experiment),
             metrics: experiment.metrics.map { metric in
                 SwitchyardStats.MetricConfig(name: metric.name, kind: metric.kind == .binary ? .binary : .continuous,
-                                             denominator: metric.score == nil ? .exposures : .events)
-            })
+                                             denominator: metric.score == nil ? .exposures : .events,
+                                             higherIsBetter: metric.higherIsBetter,
+                                             minimumDetectableEffect: metric.minimumDetectableEffect)
+            },
+            labels: experiment.labels?.classes ?? [])
     }
 
     /// The recorder needs at least one positive weight; a configuration may set all to 0 only

@@ -58,7 +58,16 @@ final class RoutedCall: Sendable {
     func record(_ outcome: RequestOutcome, receivedAt: UInt64, outputs: [InferTensor]? = nil) {
         guard let stats else { return }
         let latency = monotonicNanos() &- receivedAt
-        try? stats.recorder.recordRequest(loop: loop, variant: variantIndex, latencyNanos: latency, outcome: outcome)
+        var score: Double?, label: Int?
+        if let outputs {
+            if let name = stats.scoreOutput, let tensor = outputs.first(where: { $0.name == name }) { score = TensorScalar.first(of: tensor) }
+            if let labels = stats.labels, let tensor = outputs.first(where: { $0.name == labels.output }),
+               let text = TensorScalar.firstText(of: tensor) {
+                label = labels.classes.firstIndex(of: text)
+            }
+        }
+        try? stats.recorder.recordRequest(loop: loop, variant: variantIndex, latencyNanos: latency, outcome: outcome,
+                                          score: score, label: label)
         guard let outputs, !stats.scoreMetrics.isEmpty else { return }
         for (metric, output) in stats.scoreMetrics {
             guard let tensor = outputs.first(where: { $0.name == output }), let value = TensorScalar.first(of: tensor) else { continue }
@@ -111,6 +120,17 @@ enum TensorScalar {
         case .int32: return tensor.values(as: Int32.self)?.first.map(Double.init)
         case .bool: return tensor.values(as: Bool.self)?.first.map { $0 ? 1 : 0 }
         default: return nil
+        }
+    }
+
+    /// The first element as label text: integers in decimal, strings as they are.
+    static func firstText(of tensor: InferTensor) -> String? {
+        switch tensor.datatype {
+        case .int64: return tensor.values(as: Int64.self)?.first.map { String($0) }
+        case .int32: return tensor.values(as: Int32.self)?.first.map { String($0) }
+        case .bytes: return tensor.elements?.first.map { String(decoding: $0, as: UTF8.self) }
+        case .bool: return tensor.values(as: Bool.self)?.first.map { $0 ? "true" : "false" }
+        default: return first(of: tensor).map { String($0) }
         }
     }
 }

@@ -80,6 +80,7 @@ extension ExperimentConfig: Encodable {
         try c.putList(shadow, "shadow")
         try c.put(canary, "canary")
         try c.putList(metrics, "metrics")
+        try c.put(labels, "labels")
     }
 }
 
@@ -162,5 +163,15 @@ extension MetricConfig: Encodable {
         try c.put(name, "name")
         try c.put(kind.rawValue, "kind")
         try c.put(score, "score")
+        if !higherIsBetter { try c.put(false, "higher_is_better") }
+        try c.put(minimumDetectableEffect, "minimum_detectable_effect")
+    }
+}
+
+extension LabelConfig: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: SchemaKey.self)
+        try c.put(output, "output")
+        try c.encode(classes, forKey: SchemaKey("classes"))
     }
 }

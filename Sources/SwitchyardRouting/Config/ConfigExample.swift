@@ -42,8 +42,12 @@ extension RoutingConfig {
             max_p99_latency_ratio: 1.25
             significance: { metric: converted, alpha: 0.05, require: no_worse, direction: increase }
         metrics:
-          - { name: converted, kind: binary }
+          - { name: converted, kind: binary, minimum_detectable_effect: 0.05 }  # MDE: sample-size estimate
           - { name: revenue, kind: continuous }
+          - { name: chargebacks, kind: binary, higher_is_better: false }    # default true
           - { name: fraud_score, kind: continuous, score: probabilities }  # from a model output
+        labels:                       # optional: label distribution of a classifier's output
+          output: label               # first element of this output, matched by its text
+          classes: ["0", "1"]
     """
 }

@@ -93,7 +93,7 @@ public enum ConfigParser {
     }
 
     static func readExperiment(_ r: NodeReader, issues: inout IssueCollector) -> ExperimentConfig? {
-        r.rejectUnknownKeys(["name", "salt", "sticky", "variants", "overrides", "shadow", "canary", "metrics"],
+        r.rejectUnknownKeys(["name", "salt", "sticky", "variants", "overrides", "shadow", "canary", "metrics", "labels"],
                             issues: &issues)
         let name = r.string("name", required: true, issues: &issues)
         let salt = r.string("salt", issues: &issues)
@@ -112,9 +112,25 @@ public enum ConfigParser {
         let metrics = r.sequence("metrics", issues: &issues).compactMap { path, node in
             NodeReader(node, path: path, issues: &issues).flatMap { readMetric($0, issues: &issues) }
         }
+        let labels = r.mapping("labels", issues: &issues).flatMap { readLabels($0, issues: &issues) }
         guard let name else { return nil }
         return ExperimentConfig(name: name, salt: salt, sticky: sticky, variants: variants, overrides: overrides,
-                                shadow: shadow, canary: canary, metrics: metrics)
+                                shadow: shadow, canary: canary, metrics: metrics, labels: labels)
+    }
+
+    static func readLabels(_ r: NodeReader, issues: inout IssueCollector) -> LabelConfig? {
+        r.rejectUnknownKeys(["output", "classes"], issues: &issues)
+        let output = r.string("output", required: true, issues: &issues)
+        if !r.has("classes") { issues.add(r.childPath("classes"), "is required (the class labels, in report order)") }
+        let classes = r.sequence("classes", issues: &issues).compactMap { path, node -> String? in
+            guard let text = node.scalar?.string else {
+                issues.add(path, "must be a label (text or number), found \(node.describedValue)")
+                return nil
+            }
+            return text
+        }
+        guard let output else { return nil }
+        return LabelConfig(output: output, classes: classes)
     }
 
     static func readSticky(_ r: NodeReader, issues: inout IssueCollector) -> StickyConfig? {
@@ -227,12 +243,14 @@ public enum ConfigParser {
     }
 
     static func readMetric(_ r: NodeReader, issues: inout IssueCollector) -> MetricConfig? {
-        r.rejectUnknownKeys(["name", "kind", "score"], issues: &issues)
+        r.rejectUnknownKeys(["name", "kind", "score", "higher_is_better", "minimum_detectable_effect"], issues: &issues)
         let name = r.string("name", required: true, issues: &issues)
         let kind = r.enumeration("kind", MetricKind.self, issues: &issues)
         if !r.has("kind") { issues.add(r.childPath("kind"), "is required (binary | continuous)") }
         let score = r.string("score", issues: &issues)
+        let higherIsBetter = r.bool("higher_is_better", issues: &issues) ?? true
+        let mde = r.double("minimum_detectable_effect", issues: &issues)
         guard let name, let kind else { return nil }
-        return MetricConfig(name: name, kind: kind, score: score)
+        return MetricConfig(name: name, kind: kind, score: score, higherIsBetter: higherIsBetter, minimumDetectableEffect: mde)
     }
 }

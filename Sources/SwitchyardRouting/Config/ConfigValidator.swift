@@ -94,6 +94,15 @@ public enum ConfigValidator {
             if !isValidName(m.name) { issues.add("\(mp).name", nameRule) }
             if !metricNames.insert(m.name).inserted { issues.add("\(mp).name", "duplicate metric name \"\(m.name)\"") }
             if let score = m.score, score.isEmpty { issues.add("\(mp).score", "must not be empty") }
+            if let mde = m.minimumDetectableEffect, !(mde > 0 && mde < 10) {
+                issues.add("\(mp).minimum_detectable_effect", "must be a relative effect > 0 (0.02 = 2 %), found \(mde)")
+            }
+        }
+        if let labels = e.labels {
+            if labels.output.isEmpty { issues.add(at("labels.output"), "must not be empty") }
+            if labels.classes.isEmpty { issues.add(at("labels.classes"), "must list at least one class") }
+            if Set(labels.classes).count != labels.classes.count { issues.add(at("labels.classes"), "must not repeat a class") }
+            if labels.classes.count > 1000 { issues.add(at("labels.classes"), "at most 1000 classes, found \(labels.classes.count)") }
         }
         if let canary = e.canary {
             validate(canary, experiment: e, metrics: metricNames, path: at("canary"), into: &issues)

@@ -31,10 +31,13 @@ public struct ExperimentConfig: Sendable, Equatable {
     public var shadow: [ShadowConfig]
     public var canary: CanaryConfig?
     public var metrics: [MetricConfig]
+    /// For classifiers: the output whose value is counted per class (the label distribution).
+    public var labels: LabelConfig?
 
     public init(name: String, salt: String? = nil, sticky: StickyConfig? = nil, variants: [VariantConfig],
                 overrides: [OverrideRule] = [], shadow: [ShadowConfig] = [], canary: CanaryConfig? = nil,
-                metrics: [MetricConfig] = []) {
+                metrics: [MetricConfig] = [], labels: LabelConfig? = nil) {
+        self.labels = labels
         self.name = name
         self.salt = salt
         self.sticky = sticky
@@ -184,11 +187,31 @@ public struct MetricConfig: Sendable, Equatable {
     public var kind: MetricKind
     /// Optional model output whose value is recorded as this metric for every response.
     public var score: String?
+    /// Whether larger values are better (verdicts and chance to beat control follow it).
+    public var higherIsBetter: Bool
+    /// Relative minimum detectable effect (0.02 = 2 %) for the sample-size estimate.
+    public var minimumDetectableEffect: Double?
 
-    public init(name: String, kind: MetricKind, score: String? = nil) {
+    public init(name: String, kind: MetricKind, score: String? = nil, higherIsBetter: Bool = true,
+                minimumDetectableEffect: Double? = nil) {
         self.name = name
         self.kind = kind
         self.score = score
+        self.higherIsBetter = higherIsBetter
+        self.minimumDetectableEffect = minimumDetectableEffect
+    }
+}
+
+/// A classifier's label output and its classes, in the order the distribution is reported.
+/// A response's label is the first element of `output` (its first row), matched against the
+/// classes by its text (`"2"` for an INT64 label 2, the string itself for a string label).
+public struct LabelConfig: Sendable, Equatable {
+    public var output: String
+    public var classes: [String]
+
+    public init(output: String, classes: [String]) {
+        self.output = output
+        self.classes = classes
     }
 }
 

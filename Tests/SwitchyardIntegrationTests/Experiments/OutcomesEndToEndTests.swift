@@ -117,6 +117,37 @@ import SwitchyardGateway
         #expect(unitWithoutSticky.text.contains("not sticky"))
     }
 
+    @Test func modelOutputsAreSummarisedPerVariant() throws {
+        let config = """
+        experiments:
+          - name: summarised
+            variants:
+              - { name: v1, model: classifier, version: 1, weight: 1, control: true }
+              - { name: v2, model: classifier, version: 2, weight: 1 }
+            metrics:
+              - { name: top_probability, kind: continuous, score: probabilities }
+            labels: { output: label, classes: ["0", "1", "2", "3"] }
+        """
+        let g = try ExperimentGateway(config: config); defer { g.stop(); g.removeFiles() }
+        let c = try g.client()
+        var rng = SplitMix(seed: 7)
+        for _ in 0..<200 {
+            let row = (0..<6).map { _ in String(Double(Int(rng.uniform() * 600) - 300) / 100) }.joined(separator: ",")
+            #expect(try c.post("/v2/models/summarised/infer", json: #"{"inputs":[{"name":"input","shape":[1,6],"datatype":"FP32","data":[\#(row)]}]}"#).status == 200)
+        }
+        let summaries = try #require(g.service.stats("summarised")).recorder.telemetry().summaries
+        for s in summaries {
+            #expect(s.labelCounts.count == 4)
+            #expect(s.labelCounts.reduce(0, +) == s.requests, "every answer's label is counted")
+            #expect(s.scoreCount == s.requests)
+            #expect((s.scoreMean ?? -1) >= 0 && (s.scoreMean ?? 2) <= 1, "a probability")
+        }
+        #expect(summaries.reduce(0) { $0 + $1.requests } == 200)
+        // The score metric has one observation per routed response.
+        let results = try #require(g.service.results("summarised"))
+        #expect(results.metrics.first?.control.n == summaries[0].requests)
+    }
+
     static func padded(_ s: String) -> String {
         var t = s.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while t.count % 4 != 0 { t += "=" }

@@ -14,19 +14,20 @@ import Testing
     /// A recorder with everything a snapshot holds: requests of every outcome class, latencies,
     /// scores, labels, outcome events with covariates and ids, a closed weight period, several
     /// looks (running always-valid state) and a non-empty de-duplication window.
-    static func busyRecorder(loops: Int) throws -> ExperimentRecorder {
+    static func busyRecorder(loops: Int, units: Int = 1500) throws -> ExperimentRecorder {
         let r = try ExperimentRecorder(config: config(), loops: loops)
         var rng = SeededRandom(seed: 2024)
-        for i in 0..<1500 {
-            if i == 700 { try r.setWeights([1, 1, 1], at: 70) }
-            let v = rng.pick(weights: i < 700 ? [2, 1, 1] : [1, 1, 1]), loop = i % loops
+        let change = units / 2
+        for i in 0..<units {
+            if i == change { try r.setWeights([1, 1, 1], at: 70) }
+            let v = rng.pick(weights: i < change ? [2, 1, 1] : [1, 1, 1]), loop = i % loops
             try r.recordRequest(loop: loop, variant: v, latencyNanos: UInt64(500_000 + rng.unit() * 9e7),
                                 outcome: RequestOutcome.allCases[Int(rng.next() % 4)], score: rng.normal(), label: Int(rng.next() % 2))
             let y = rng.normal(mean: 20 + Double(v), sd: 4)
             try r.recordOutcome(loop: loop, variant: v, metric: 0, value: y, eventID: "rev-\(i)", covariate: y + rng.normal(mean: 0, sd: 3))
             try r.recordOutcome(loop: loop, variant: v, metric: 1, value: rng.bernoulli(0.4), eventID: "conv-\(i)")
             if rng.bernoulli(0.2) == 1 { try r.recordOutcome(loop: loop, variant: v, metric: 2, value: 1, eventID: "sign-\(i)") }
-            if i % 500 == 499 { _ = r.results(computedAt: Double(i)) }
+            if i % (units / 3) == units / 3 - 1 { _ = r.results(computedAt: Double(i)) }
         }
         return r
     }
@@ -108,11 +109,12 @@ import Testing
         do { try r.restore(from: bytes); return nil } catch { return error }
     }
 
+    /// The damage tests use a smaller recorder (every section present, ~10 KB) to stay fast.
     @Test func truncatedSnapshotsAreRefusedAndChangeNothing() throws {
-        let bytes = try Self.busyRecorder(loops: 2).snapshot()
-        let target = try Self.busyRecorder(loops: 1)
+        let bytes = try Self.busyRecorder(loops: 2, units: 300).snapshot()
+        let target = try Self.busyRecorder(loops: 1, units: 300)
         let before = target.snapshot()
-        var cuts = Array(0..<min(200, bytes.count)) + Array(stride(from: 200, to: bytes.count, by: 97))
+        var cuts = Array(0..<min(200, bytes.count)) + Array(stride(from: 200, to: bytes.count, by: 61))
         cuts.append(bytes.count - 1)
         for cut in cuts {
             let error = Self.corruptError(target, Array(bytes[..<cut]))
@@ -126,12 +128,12 @@ import Testing
     /// Any single corrupted byte must be detected: a snapshot that restores into wrong numbers is
     /// worse than none (the gateway would then serve them as the experiment's statistics).
     @Test func corruptedSnapshotsAreRefusedAndChangeNothing() throws {
-        let bytes = try Self.busyRecorder(loops: 2).snapshot()
-        let target = try Self.busyRecorder(loops: 1)
+        let bytes = try Self.busyRecorder(loops: 2, units: 300).snapshot()
+        let target = try Self.busyRecorder(loops: 1, units: 300)
         let before = target.snapshot()
         var rng = SeededRandom(seed: 77)
         var positions = Array(0..<min(120, bytes.count))
-        for _ in 0..<300 { positions.append(Int(rng.next() % UInt64(bytes.count))) }
+        for _ in 0..<200 { positions.append(Int(rng.next() % UInt64(bytes.count))) }
         var accepted = [Int]()
         for position in positions {
             var bad = bytes

@@ -191,3 +191,41 @@ import Testing
         #expect(!rejects(Fixture.config()))
     }
 }
+
+/// Loops record concurrently while readers merge, look and snapshot: nothing is lost or
+/// double-counted, and the readers never see more than was recorded.
+@Suite struct ConcurrentRecordingTests {
+    @Test func concurrentLoopsAndReaders() async throws {
+        let loops = 4, perLoop = 2000
+        let r = try Fixture.recorder(Fixture.config(), loops: loops)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for loop in 0..<loops {
+                group.addTask {
+                    var rng = SeededRandom(seed: UInt64(100 + loop))
+                    for i in 0..<perLoop {
+                        let v = i % 2
+                        try r.recordRequest(loop: loop, variant: v, latencyNanos: 1_000_000 + UInt64(i))
+                        try r.recordOutcome(loop: loop, variant: v, metric: 0, value: rng.normal(), eventID: "\(loop)-\(i)")
+                        try r.recordOutcome(loop: loop, variant: v, metric: 1, value: rng.bernoulli(0.5), eventID: "\(loop)-\(i)")
+                    }
+                }
+            }
+            group.addTask {
+                var lastRequests: UInt64 = 0
+                for look in 0..<8 {
+                    let results = r.results(computedAt: Double(look))
+                    let requests = results.variants.reduce(0) { $0 + $1.summary.requests }
+                    #expect(requests >= lastRequests && requests <= UInt64(loops * perLoop))
+                    lastRequests = requests
+                    _ = r.snapshot()
+                }
+            }
+            try await group.waitForAll()
+        }
+        let s = r.state()
+        #expect(s.variants.map(\.requests) == [UInt64(loops * perLoop / 2), UInt64(loops * perLoop / 2)])
+        #expect(s.periodUnits.reduce(0, +) == UInt64(loops * perLoop))
+        #expect(s.metrics.map { $0.reduce(0) { $0 + $1.events } } == [UInt64(loops * perLoop), UInt64(loops * perLoop)])
+        #expect(s.variants.allSatisfy { $0.latency.count == UInt64(loops * perLoop / 2) })
+    }
+}

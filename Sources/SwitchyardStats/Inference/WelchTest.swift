@@ -84,9 +84,11 @@ public struct RelativeLift: Sendable, Equatable {
         let diff = mt - mc
         lift = diff / mc
         liftAbsDenominator = diff / abs(mc)
-        let mc2 = mc * mc
-        let variance = vt / mc2 + vc * mt * mt / (mc2 * mc2)
-        se = variance.squareRoot()
+        // Var(L) = vt/ȳc² + vc·ȳt²/ȳc⁴, taken as √(vt + vc·(ȳt/ȳc)²)/|ȳc|: the direct form
+        // needs ȳc⁴, which under/overflows once |ȳc| leaves ~[1e-77, 1e77] and made the
+        // relative CI, confidence sequence and Bayesian summary vanish for such data.
+        let ratio = mt / mc
+        se = (vt + vc * ratio * ratio).squareRoot() / abs(mc)
         z = se > 0 ? lift / se : .nan
         ciZ = Interval(center: lift, halfWidth: Critical.z(alpha: alpha) * se)
         if let df, df.isFinite, df > 0 {

@@ -17,7 +17,7 @@
 //   Recording/     `ExperimentRecorder`: per-event-loop shards for the request path, outcome
 //                  events with bounded de-duplication, weight periods for SRM.
 //   Results/       `ExperimentResults` (Codable) computed from a merged state.
-//   Persistence/   versioned binary snapshots.
+//   Persistence/   versioned binary snapshots with a checksum.
 //
 // Decisions worth knowing when wiring it in:
 // * The headline comparison of a continuous metric is unadjusted Welch; CUPED is reported beside
@@ -27,6 +27,9 @@
 //   reports conversions only) or as events (`.events`: it reports 0 and 1). Continuous metrics
 //   treat each event as one unit's value: report one event per unit per metric, or aggregate per
 //   unit before posting; per-unit aggregation inside the gateway would need per-unit memory.
+// * Outcome values and covariates must satisfy |y| ≤ 1e100 (`ExperimentRecorder.maximumMagnitude`):
+//   beyond ~1e154 one squared deviation overflows M2 and the metric is lost for good. Callers that
+//   validate events before recording (the gateway's outcome batches) should apply the same bound.
 // * SRM counts assignments = recorded requests. That is the randomization unit when assignment is
 //   per request; for sticky experiments it tests request counts, which heavy users can skew.
 // * Verdicts use the Holm-adjusted (variants × metrics) always-valid p-value; an SRM flag

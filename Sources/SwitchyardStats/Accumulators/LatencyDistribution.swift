@@ -106,9 +106,15 @@ public struct LatencyDistribution: Sendable, Equatable {
 
     /// (value, count) pairs for persistence; restoring them reproduces every bucket, and the
     /// exact minimum and maximum are kept by recording them themselves in their buckets.
+    ///
+    /// A bucket's iterated value is its *highest equivalent* value, which for the top bucket lies
+    /// above the largest latency actually recorded; recording it on restore would raise the
+    /// restored maximum (and every quantile read at the top, e.g. p999) to the bucket's upper
+    /// edge. So values are clamped to the recorded maximum, which lies in that same bucket.
     func buckets() -> [(value: UInt64, count: UInt64)] {
         var out = [(value: UInt64, count: UInt64)]()
-        for bucket in histogram.recordedValues() { out.append((bucket.value, UInt64(bucket.count))) }
+        let top = histogram.maxRecorded
+        for bucket in histogram.recordedValues() { out.append((Swift.min(bucket.value, top), UInt64(bucket.count))) }
         guard !out.isEmpty else { return out }
         var extremes = [(value: UInt64, count: UInt64)]()
         out[0].count -= 1

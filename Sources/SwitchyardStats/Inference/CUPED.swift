@@ -48,9 +48,10 @@ public struct CUPEDResult: Sendable, Equatable {
         let a = at.0.varianceAdjusted / t.n, b = ac.0.varianceAdjusted / c.n
         r.diff = (t.meanY - c.meanY) - theta * (t.meanX - c.meanX)
         guard a + b > 0 else { r.status = .degenerateZeroVariance; return r }
+        guard (a + b).isFinite, r.diff.isFinite else { return CUPEDResult(status: .insufficientData) }
         r.se = (a + b).squareRoot()
         r.t = r.diff / r.se
-        r.df = (a + b) * (a + b) / (a * a / (t.n - 1) + b * b / (c.n - 1))
+        r.df = welchDF(a: a, b: b, nA: t.n, nB: c.n)
         r.p = StudentT.twoSidedP(t: r.t, df: r.df)
         r.pNormal = Normal.twoSidedP(z: r.t)
         r.ciT = Interval(center: r.diff, halfWidth: Critical.t(alpha: alpha, df: r.df) * r.se)

@@ -20,10 +20,17 @@ public enum MixtureSPRT {
     }
 
     /// One look at (Δ̂, V) with mixing variance τ².
+    ///
+    /// Written in the scale-free r = τ²/V and z = Δ̂/√V: τ²Δ̂²/(2V(V+τ²)) = z²·r/(2(1+r)) and
+    /// 2V(V+τ²)/τ² = 2V(1+r)/r. The direct form multiplies two variances and τ²Δ̂², which
+    /// underflow to 0 once V < ~1e-154 (outcome values around 1e-80): ln Λ became 0/0 = NaN, so
+    /// the always-valid p silently stopped updating and the confidence sequence collapsed to a
+    /// point (then to empty). Large values overflowed the same products to ∞/∞.
     public static func look(delta: Double, variance v: Double, tau2: Double, alpha: Double) -> MSPRTLook {
         let ratio = tau2 / v
-        let logLambda = -0.5 * LibM.log1p(ratio) + tau2 * delta * delta / (2 * v * (v + tau2))
-        let halfWidth = (2 * v * (v + tau2) / tau2 * (-LibM.log(alpha) + 0.5 * LibM.log1p(ratio))).squareRoot()
+        let z = delta / v.squareRoot()
+        let logLambda = -0.5 * LibM.log1p(ratio) + z * z * ratio / (2 * (1 + ratio))
+        let halfWidth = (2 * v * (1 + ratio) / ratio * (-LibM.log(alpha) + 0.5 * LibM.log1p(ratio))).squareRoot()
         return MSPRTLook(delta: delta, variance: v, tau2: tau2, logLambda: logLambda,
                          p: PValue(logP: -logLambda), ci: Interval(center: delta, halfWidth: halfWidth),
                          reject: logLambda >= -LibM.log(alpha))

@@ -28,7 +28,9 @@ public enum SampleRatio {
         var chi2 = 0.0
         var arms = 0
         for (o, w) in zip(observed, weights) {
-            let e = total * w / weightSum
+            // Share first: total·w can overflow for weights near the largest double (validation
+            // allows any finite weight), which made χ² and p NaN.
+            let e = total * (w / weightSum)
             r.expected.append(e)
             if w <= 0 {
                 if o > 0 { r.unitsInZeroWeightArm = true }

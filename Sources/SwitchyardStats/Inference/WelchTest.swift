@@ -25,6 +25,11 @@ public struct WelchResult: Sendable, Equatable {
         }
         let relative = RelativeLift.fromMeans(control: c, treatment: tr, alpha: alpha, df: nil)
         let a = vt / tr.n, b = vc / c.n
+        // A variance beyond double range (only from moments handed in directly: the recorder
+        // bounds values) supports no test; without this guard ν would be NaN.
+        guard (a + b).isFinite, c.mean.isFinite, tr.mean.isFinite else {
+            return WelchResult(status: .insufficientData, relative: .init(status: .insufficientData))
+        }
         if a + b == 0 {
             return WelchResult(status: .degenerateZeroVariance, diff: tr.mean - c.mean,
                                relative: .init(status: relative.status == .ok ? .degenerateZeroVariance : relative.status))
@@ -33,7 +38,7 @@ public struct WelchResult: Sendable, Equatable {
         r.diff = tr.mean - c.mean
         r.se = (a + b).squareRoot()
         r.t = r.diff / r.se
-        r.df = (a + b) * (a + b) / (a * a / (tr.n - 1) + b * b / (c.n - 1))
+        r.df = welchDF(a: a, b: b, nA: tr.n, nB: c.n)
         r.p = StudentT.twoSidedP(t: r.t, df: r.df)
         r.pNormal = Normal.twoSidedP(z: r.t)
         r.tCrit = Critical.t(alpha: alpha, df: r.df)
@@ -44,6 +49,16 @@ public struct WelchResult: Sendable, Equatable {
         }
         return r
     }
+}
+
+/// Welch–Satterthwaite ν = (A+B)²/(A²/(n_A−1) + B²/(n_B−1)), written in the shares A/(A+B)
+/// and B/(A+B) so that it cannot under- or overflow: with values around 1e-160 the variances
+/// are ~1e-320 and A², B² underflow to 0, which made ν = 0/0 = NaN and crashed the t quantile.
+/// The result always lies in [min(n)−1, n_A+n_B−2].
+func welchDF(a: Double, b: Double, nA: Double, nB: Double) -> Double {
+    let s = a + b
+    let fa = a / s, fb = b / s
+    return 1 / (fa * fa / (nA - 1) + fb * fb / (nB - 1))
 }
 
 /// L = Δ/ȳ_c with its delta-method standard error.
@@ -69,9 +84,11 @@ public struct RelativeLift: Sendable, Equatable {
         let diff = mt - mc
         lift = diff / mc
         liftAbsDenominator = diff / abs(mc)
-        let mc2 = mc * mc
-        let variance = vt / mc2 + vc * mt * mt / (mc2 * mc2)
-        se = variance.squareRoot()
+        // Var(L) = vt/ȳc² + vc·ȳt²/ȳc⁴, taken as √(vt + vc·(ȳt/ȳc)²)/|ȳc|: the direct form
+        // needs ȳc⁴, which under/overflows once |ȳc| leaves ~[1e-77, 1e77] and made the
+        // relative CI, confidence sequence and Bayesian summary vanish for such data.
+        let ratio = mt / mc
+        se = (vt + vc * ratio * ratio).squareRoot() / abs(mc)
         z = se > 0 ? lift / se : .nan
         ciZ = Interval(center: lift, halfWidth: Critical.z(alpha: alpha) * se)
         if let df, df.isFinite, df > 0 {

@@ -18,6 +18,13 @@ struct ByteWriter {
     }
     mutating func u64s(_ vs: [UInt64]) { count(vs.count); for v in vs { u64(v) } }
     mutating func f64s(_ vs: [Double]) { count(vs.count); for v in vs { f64(v) } }
+
+    /// FNV-1a 64 of `bytes` (the snapshot trailer; see `ExperimentRecorder.snapshot()`).
+    static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
+        return h
+    }
 }
 
 struct ByteReader {

@@ -3,8 +3,16 @@ import Synchronization
 /// Snapshot and restore of everything an `ExperimentRecorder` holds, so statistics survive a
 /// restart. The format is versioned, little-endian and shard-agnostic (shards are merged on
 /// write and restored into shard 0, so the loop count may change across restarts).
+///
+/// Layout: magic "SYSTATS2", the body, then a little-endian FNV-1a 64 checksum of everything
+/// before it. Why a checksum: most of the body is counts and doubles, so a damaged file would
+/// otherwise parse into plausible but wrong statistics that the gateway then serves as the
+/// experiment's results. FNV-1a's per-byte step is a bijection of the running hash, so any
+/// single damaged byte is always detected, and other damage with probability 1 − 2⁻⁶⁴.
+/// Version 1 (no checksum) is refused with a message saying so.
 extension ExperimentRecorder {
-    static let magic: [UInt8] = Array("SYSTATS1".utf8)
+    static let magic: [UInt8] = Array("SYSTATS2".utf8)
+    static let magicVersion1: [UInt8] = Array("SYSTATS1".utf8)
 
     /// Serialises the merged state, the SRM ledger, the running always-valid quantities and the
     /// de-duplication window.
@@ -42,14 +50,27 @@ extension ExperimentRecorder {
         }
         let (previous, current) = dedup.withLock { $0.generations }
         w.u64s(previous); w.u64s(current)
+        w.u64(ByteWriter.checksum(w.bytes[...]))
         return w.bytes
     }
 
     /// Replaces this recorder's state with a snapshot taken by a recorder of the same experiment
     /// (same variants, metrics, labels and latency layout). On error nothing is changed.
     public func restore(from bytes: [UInt8]) throws(StatsError) {
-        var r = ByteReader(bytes)
-        for b in Self.magic where try r.u8("magic") != b { throw .corruptSnapshot("not a Switchyard statistics snapshot") }
+        guard bytes.count >= Self.magic.count + 8, bytes.starts(with: Self.magic) else {
+            if bytes.starts(with: Self.magicVersion1) {
+                throw .corruptSnapshot("format version 1 (written before snapshots carried a checksum) is no longer read")
+            }
+            throw .corruptSnapshot("not a Switchyard statistics snapshot")
+        }
+        let body = bytes[..<(bytes.count - 8)]
+        var stored: UInt64 = 0
+        for b in bytes[body.endIndex...].reversed() { stored = (stored << 8) | UInt64(b) }
+        guard stored == ByteWriter.checksum(body) else {
+            throw .corruptSnapshot("checksum mismatch: the snapshot is damaged or truncated")
+        }
+        var r = ByteReader(Array(body))
+        for _ in Self.magic { _ = try r.u8("magic") }
         try checkIdentity(&r)
         let vCount = config.variants.count
         var variants = [VariantTelemetry]()

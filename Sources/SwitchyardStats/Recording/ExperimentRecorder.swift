@@ -37,6 +37,12 @@ public final class ExperimentRecorder: Sendable {
 
     public var loopCount: Int { shards.count }
 
+    /// Largest accepted |value| of an outcome or covariate. Squared deviations must stay finite
+    /// in M2 = Σ(y − ȳ)² for up to 2⁶⁴ events (and in the variance products of the tests): with
+    /// |y| ≤ 1e100 they are ≤ 4e200 each. Beyond ~1e154 a single square overflows, the variance
+    /// becomes ∞ and every comparison of the metric is lost for good.
+    public static let maximumMagnitude = 1e100
+
     public func variantIndex(named name: String) throws(StatsError) -> Int {
         guard let i = config.variants.firstIndex(of: name) else { throw .unknownVariant(name) }
         return i
@@ -71,7 +77,8 @@ public final class ExperimentRecorder: Sendable {
 
     /// Records an outcome event for `metric` in `variant`. Returns false (and records nothing)
     /// when `eventID` was already seen (see `EventDeduplicator` for the memory bound).
-    /// Binary metrics take values 0 or 1; continuous ones any finite value; `covariate` is the
+    /// Binary metrics take values 0 or 1; continuous ones any finite value of magnitude at most
+    /// `maximumMagnitude` (1e100); `covariate` (same bound) is the
     /// unit's pre-period value for CUPED (continuous metrics only).
     @discardableResult
     public func recordOutcome(loop: Int, variant: Int, metric: Int, value: Double, eventID: String?,
@@ -85,14 +92,18 @@ public final class ExperimentRecorder: Sendable {
         }
         let m = config.metrics[metric]
         guard value.isFinite else { throw .invalidValue(metric: m.name, value: value, reason: "not a finite number") }
+        guard abs(value) <= Self.maximumMagnitude else {
+            throw .invalidValue(metric: m.name, value: value, reason: "magnitude above 1e100 is not supported")
+        }
         if m.kind == .binary {
             guard value == 0 || value == 1 else {
                 throw .invalidValue(metric: m.name, value: value, reason: "a binary metric takes 0 or 1")
             }
             if covariate != nil { throw .covariateNotSupported(metric: m.name) }
         }
-        if let covariate, !covariate.isFinite {
-            throw .invalidValue(metric: m.name, value: covariate, reason: "the covariate is not a finite number")
+        if let covariate, !covariate.isFinite || abs(covariate) > Self.maximumMagnitude {
+            throw .invalidValue(metric: m.name, value: covariate,
+                                reason: "the covariate is not a finite number of magnitude at most 1e100")
         }
         if let eventID {
             let fp = EventDeduplicator.fingerprint(metric: metric, eventID: eventID)

@@ -130,8 +130,11 @@ extension ResultsEngine {
         guard sd > 0, wc > 0, wt > 0 else { return nil }
         let ratio = wt / wc, delta = mde * abs(mean)
         let n1 = Power.sampleSizeArm1(sd: sd, mde: delta, alpha: config.alpha, power: metric.power, ratio: ratio)
-        guard n1.isFinite, n1 < 1e18 else { return nil }
-        let needC = UInt64(n1.rounded(.up)), needT = UInt64((ratio * n1).rounded(.up))
+        // Both counts must fit UInt64 (the conversion traps otherwise): with extreme weight
+        // ratios the treatment's share ratio·n₁ can be astronomically larger than n₁.
+        let n2 = ratio * n1
+        guard n1.isFinite, n2.isFinite, n1 < 1e18, n2 < 1e18 else { return nil }
+        let needC = UInt64(n1.rounded(.up)), needT = UInt64(n2.rounded(.up))
         let more = (needC > control.n ? needC - control.n : 0) + (needT > treatment.n ? needT - treatment.n : 0)
         var current: Double?
         if control.n > 0 {

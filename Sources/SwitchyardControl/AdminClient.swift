@@ -151,8 +151,13 @@ public final class AdminClient: Sendable {
 
     /// Decodes a route's answer, naming the route and the failing field when it does not fit.
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data, route: AdminRoute) throws(AdminClientError) -> T {
+        let decoder = JSONDecoder()
+        // Strict JSON has no non-finite numbers; should the gateway encode an unbounded shadow
+        // difference with Foundation's string convention, read it back instead of failing.
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity",
+                                                                        negativeInfinity: "-Infinity", nan: "NaN")
         do {
-            return try JSONDecoder().decode(T.self, from: data)
+            return try decoder.decode(T.self, from: data)
         } catch let error as DecodingError {
             throw .unexpectedResponse(method: route.request.method.rawValue, path: route.request.path,
                                       detail: DecodingProblem.describe(error, data: data))

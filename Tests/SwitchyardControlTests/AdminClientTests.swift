@@ -20,7 +20,9 @@ import SwitchyardStats
         let store = try Samples.store()
         let results = try Samples.results()
         let list = Samples.experimentList(store: store, results: results)
-        let shadow = Samples.shadowReport()
+        var withEmpty = Samples.shadowReport()
+        withEmpty.shadows.append(ShadowComparison(shadow: "not-run-yet"))   // empty latency: minNs is UInt64.max
+        let shadow = withEmpty
         let revisions = Samples.revisions(store)
         let listJSON = try JSONEncoder().encode(list)
         let server = try FakeAdminServer { route, _ in
@@ -50,6 +52,19 @@ import SwitchyardStats
         #expect(seen.map(\.target) == ["/admin/experiments", "/admin/experiments/fraud", "/admin/experiments/fraud/results",
                                        "/admin/experiments/fraud/shadow", "/admin/revisions"])
         #expect(seen.allSatisfy { $0.authorization == "Bearer \(Self.token)" && $0.accept == "application/json" && $0.body.isEmpty })
+    }
+
+    @Test func unboundedShadowDifferencesSurviveTheTrip() throws {
+        var report = Samples.shadowReport()
+        report.shadows[0].outputs["probabilities"]?.maxAbsDiff = .infinity
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        let body = try encoder.encode(report)
+        let server = try FakeAdminServer { _, _ in .json(.ok, Array(body)) }
+        defer { server.stop() }
+        let got = try Self.client(server).shadow("fraud").value
+        #expect(got == report)
+        #expect(Render.shadow(got).contains(" ∞ "))
     }
 
     @Test func auditFiltersTravelAsQueryParameters() throws {

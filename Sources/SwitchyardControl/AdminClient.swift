@@ -182,8 +182,11 @@ public final class AdminClient: Sendable {
     /// The server's ``ErrorBody`` message, else the start of whatever it sent.
     static func errorMessage(_ body: Data) -> String {
         if let error = try? JSONDecoder().decode(ErrorBody.self, from: body) { return error.error }
-        let text = String(decoding: body.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        return text.isEmpty ? "no message" : text
+        // Something else answered (a proxy's HTML page, a plain-text error): one line of it.
+        let words = String(decoding: body.prefix(4096), as: UTF8.self).split(whereSeparator: \.isWhitespace)
+        guard !words.isEmpty else { return "no message" }
+        let line = words.joined(separator: " ")
+        return line.count > 200 ? String(line.prefix(200)) + "…" : line
     }
 
     static func looksLikeJSON(_ document: String) -> Bool {

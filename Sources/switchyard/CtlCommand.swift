@@ -19,6 +19,7 @@ struct CtlCommand: ParsableCommand {
         The admin URL comes from --admin, else SWITCHYARD_ADMIN_URL, else http://127.0.0.1:8001. \
         The token comes from --token, else SWITCHYARD_ADMIN_TOKEN, else --token-file, else \
         .switchyard/admin-token (which `switchyard serve` writes when no token is configured). \
+        Requests go directly to the admin URL; HTTP proxy variables (http_proxy, …) are ignored. \
         Exit codes: 0 success, 1 refused by the gateway or invalid input, 2 gateway unreachable or token refused.
         """,
         subcommands: [
@@ -57,6 +58,11 @@ struct CtlOptions: ParsableArguments {
 
     func client() throws(AdminClientError) -> AdminClient {
         let environment = ProcessInfo.processInfo.environment
+        // FoundationNetworking hands requests to libcurl, which sends them through any proxy named
+        // in http_proxy/HTTPS_PROXY/ALL_PROXY — loopback included, and the bearer token with them.
+        // Admin traffic goes straight to the gateway (a reverse proxy goes in --admin's URL).
+        setenv("no_proxy", "*", 1)
+        setenv("NO_PROXY", "*", 1)
         let endpoint = try AdminEndpoint.resolve(option: admin, environment: environment)
         let credentials = try AdminCredentials.resolve(token: token, tokenFile: tokenFile, environment: environment)
         return AdminClient(endpoint: endpoint, credentials: credentials, timeout: timeout)

@@ -163,6 +163,7 @@ import SwitchyardStats
             case .setWeights: return .error(HTTPStatus(409), "experiment \"fraud\" has a running canary that owns its weights; pause or abort it first")
             case .rollback: return HTTPResponse(status: HTTPStatus(422), body: Array("revision 99 is not retained".utf8))
             case .revisions: return .json(.ok, "<html>not the admin API</html>")
+            case .config: return HTTPResponse(status: HTTPStatus(502), body: Array("<html>\n  <h1>502 Bad Gateway</h1>\n</html>\n".utf8))
             default: return .error(.internalServerError, "boom")
             }
         }
@@ -179,6 +180,9 @@ import SwitchyardStats
 
         let plain = try #require(throws: AdminClientError.self) { try client.rollback(to: 99) }
         #expect(plain == .refused(status: 422, method: "POST", path: "/admin/rollback", message: "revision 99 is not retained"))
+
+        let proxyPage = try #require(throws: AdminClientError.self) { try client.config() }
+        #expect(proxyPage.description == "GET /admin/config failed with HTTP 502: <html> <h1>502 Bad Gateway</h1> </html>")
 
         let garbage = try #require(throws: AdminClientError.self) { try client.revisions() }
         guard case .unexpectedResponse(let method, let path, let detail) = garbage else {

@@ -99,6 +99,10 @@ public struct AdminCredentials: Sendable, Equatable {
         }
         let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !token.isEmpty else { throw .unreadableTokenFile(path: path, reason: "the file is empty") }
+        if token.contains(where: \.isWhitespace) {
+            throw .unreadableTokenFile(path: path, reason: "it holds more than the token; a token file holds only the bare token "
+                                       + "(serve's --admin-tokens file, one `name token` per line, is not one: pass the token with --token)")
+        }
         return token
     }
 

@@ -30,8 +30,10 @@ extension Render {
     }
 
     /// The answer to an accepted change: "revision 7: set weights of fraud: candidate=10, control=90".
+    /// The gateway may already lead its message with the revision; it is never written twice.
     public static func change(_ result: ChangeResult) -> String {
         guard let revision = result.revision else { return result.message }
-        return "revision \(revision): \(result.message)"
+        let prefix = "revision \(revision): "
+        return result.message.hasPrefix(prefix) ? result.message : prefix + result.message
     }
 }

@@ -6,7 +6,7 @@ extension Render {
     public static func results(_ r: ExperimentResults, style: RenderStyle = .plain) -> String {
         var out: [String] = []
         out.append(style.apply(.header, to: "experiment \(r.experiment)")
-                   + " — results at \(Format.timestamp(r.computedAt)), control \(r.control), α = \(Format.number(r.alpha))")
+                   + " — results at \(Format.timestamp(r.computedAt)) (control: \(r.control), α = \(Format.number(r.alpha)))")
         out.append(contentsOf: srmLines(r, style: style))
         for metric in r.metrics {
             out.append("")

@@ -44,7 +44,10 @@ final class FakeAdminServer: @unchecked Sendable {
                              authorization: request.headers["authorization"], contentType: request.headers["content-type"],
                              accept: request.headers["accept"], body: request.body, route: route))
             guard request.headers["authorization"] == "Bearer \(token)" else {
-                writer.complete(.error(.unauthorized, "missing or invalid bearer token"))
+                // As the gateway answers: with a challenge, which URLSession must not try to satisfy.
+                var headers = HTTPHeaders()
+                headers.addLowercased(name: "www-authenticate", value: "Bearer realm=\"switchyard-admin\"")
+                writer.complete(.error(.unauthorized, "missing or invalid admin token (Authorization: Bearer <token>)", headers: headers))
                 return
             }
             switch match {

@@ -160,7 +160,7 @@ import SwitchyardStats
         let results = try Samples.results()
         let text = Render.results(results)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        #expect(lines[0] == "experiment fraud — results at 2026-11-22T10:05:00Z, control control, α = 0.05")
+        #expect(lines[0] == "experiment fraud — results at 2026-11-22T10:05:00Z (control: control, α = 0.05)")
         #expect(lines[1].hasPrefix("SRM: ok — assignments match the weights (χ² "))
         #expect(lines[2].contains("control 9000 (weight 90), candidate 1000 (weight 10)"))
         #expect(text.contains("metric converted (binary, higher is better)"))
@@ -213,6 +213,8 @@ import SwitchyardStats
         #expect(Render.change(ChangeResult(revision: 7, message: "set weights of fraud: candidate=10, control=90"))
                 == "revision 7: set weights of fraud: candidate=10, control=90")
         #expect(Render.change(ChangeResult(revision: nil, message: "canary pause on fraud")) == "canary pause on fraud")
+        // The gateway's own messages lead with the revision already.
+        #expect(Render.change(ChangeResult(revision: 8, message: "revision 8: created experiment fraud")) == "revision 8: created experiment fraud")
     }
 
     /// For the report and for eyeballing: every view as the operator sees it.

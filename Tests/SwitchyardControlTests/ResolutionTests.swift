@@ -60,6 +60,12 @@ import SwitchyardControl
         #expect(throws: AdminClientError.unreadableTokenFile(path: NSTemporaryDirectory(), reason: "it is a directory")) {
             try AdminCredentials.resolve(token: nil, tokenFile: NSTemporaryDirectory(), environment: [:])
         }
+        let tokensFile = try Self.temporaryFile("# serve's tokens file\nalice 0123456789abcdef0123\n")
+        defer { try? FileManager.default.removeItem(atPath: tokensFile) }
+        let wrongKind = try #require(throws: AdminClientError.self) {
+            try AdminCredentials.resolve(token: nil, tokenFile: tokensFile, environment: [:])
+        }
+        #expect(wrongKind.description.contains("a token file holds only the bare token"))
         let spaced = try #require(throws: AdminClientError.self) {
             try AdminCredentials.resolve(token: "two words", tokenFile: nil, environment: [:])
         }

@@ -104,7 +104,7 @@ import SwitchyardControl
         #expect(problem.description.contains("line 4"), "\(problem)")
 
         // A whole configuration file: --name picks the experiment, sent as canonical JSON.
-        let whole = try #require(try ExperimentDocument.read(Samples.configYAML, file: "gw.yaml", name: "churn"))
+        let whole = try ExperimentDocument.read(Samples.configYAML, file: "gw.yaml", name: "churn")
         #expect(whole.name == "churn")
         #expect(whole.body.hasPrefix("{") && whole.body.contains("\"name\" : \"churn\"") && !whole.body.contains("fraud"))
         #expect(try ExperimentDocument.read(whole.body, file: "churn.json", name: nil).name == "churn")

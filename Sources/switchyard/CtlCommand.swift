@@ -28,6 +28,9 @@ struct CtlCommand: ParsableCommand {
             CtlRollback.self, CtlHistory.self, CtlAudit.self, CtlShadow.self, CtlResults.self, CtlConfig.self,
         ]
     )
+
+    /// Accepted before the subcommand too (`switchyard ctl --admin URL experiments`).
+    @OptionGroup var options: CtlOptions
 }
 
 /// Options every `ctl` subcommand takes.

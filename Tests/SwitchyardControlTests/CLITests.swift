@@ -83,6 +83,10 @@ import SwitchyardStats
         #expect(json.stdout == JSONPretty.format(listJSON) + "\n")
         #expect(try JSONDecoder().decode(ExperimentList.self, from: Data(json.stdout.utf8)) == list)
 
+        // Common options may also come before the subcommand.
+        let before = try Self.ctl(common + ["--json", "--token", "s3cret-token", "experiments"])
+        #expect(before.status == 0 && before.stdout == json.stdout, "\(before.stderr)")
+
         let refused = try Self.ctl(["experiments", "--token", "wrong"] + common)
         #expect(refused.status == 2)
         #expect(refused.stdout.isEmpty)

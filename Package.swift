@@ -95,6 +95,10 @@ let package = Package(
         // The admin API's routes and JSON bodies, shared by the gateway and `switchyard ctl`.
         .target(name: "SwitchyardAdminAPI", dependencies: ["SwitchyardRouting", "SwitchyardStats"], swiftSettings: strict),
 
+        // `switchyard ctl`: the admin API's client and the operator's tables.
+        .target(name: "SwitchyardControl", dependencies: ["SwitchyardAdminAPI", "SwitchyardRouting", "SwitchyardStats"],
+                swiftSettings: strict),
+
         // The gateway: model repository, inference pipeline, admin API.
         .target(name: "SwitchyardGateway",
                 dependencies: ["SwitchyardServer", "SwitchyardKServe", "SwitchyardRuntime", "SwitchyardAdminAPI",
@@ -104,6 +108,7 @@ let package = Package(
 
         .executableTarget(name: "switchyard",
                           dependencies: ["SwitchyardGateway", "SwitchyardServer", "SwitchyardRuntime", "SwitchyardAdminAPI", "SwitchyardRouting",
+                                         "SwitchyardControl",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
 
@@ -120,6 +125,9 @@ let package = Package(
         .testTarget(name: "SwitchyardStatsTests", dependencies: ["SwitchyardStats"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SwitchyardRoutingTests", dependencies: ["SwitchyardRouting"]),
         .testTarget(name: "SwitchyardAdminAPITests", dependencies: ["SwitchyardAdminAPI"]),
+        .testTarget(name: "SwitchyardControlTests",
+                    dependencies: ["SwitchyardControl", "SwitchyardAdminAPI", "SwitchyardRouting", "SwitchyardStats",
+                                   "SwitchyardServer", "SwitchyardTransport", "SwitchyardCore"]),
         .testTarget(name: "SwitchyardIntegrationTests",
                     dependencies: ["SwitchyardServer", "SwitchyardGateway", "SwitchyardTestSupport", "SwitchyardAdminAPI",
                                    "SwitchyardRouting", "SwitchyardStats"],

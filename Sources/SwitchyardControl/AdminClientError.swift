@@ -39,7 +39,7 @@ public enum AdminClientError: Error, Sendable, Equatable, CustomStringConvertibl
         case .invalidAdminURL(let url, let reason):
             return "invalid admin URL \"\(url)\": \(reason) (pass --admin http://HOST:PORT or set SWITCHYARD_ADMIN_URL)"
         case .missingToken(let file):
-            return "no admin token: pass --token, set SWITCHYARD_ADMIN_TOKEN or --token-file "
+            return "no admin token: pass --token or --token-file, or set SWITCHYARD_ADMIN_TOKEN "
                 + "(the default file \(file) does not exist; `switchyard serve` writes it when no token is configured)"
         case .unreadableTokenFile(let path, let reason):
             return "cannot use the admin token file \(path): \(reason)"
@@ -52,7 +52,7 @@ public enum AdminClientError: Error, Sendable, Equatable, CustomStringConvertibl
                 + "(is it the admin port? raise --timeout if the gateway is busy)"
         case .unauthorized(let url, let source):
             return "the admin token was refused by \(url) (token from \(source)); "
-                + "pass --token, set SWITCHYARD_ADMIN_TOKEN or --token-file"
+                + "pass --token or --token-file, or set SWITCHYARD_ADMIN_TOKEN"
         case .refused(let status, let method, let path, let message):
             return "\(method) \(path) failed with HTTP \(status): \(message)"
         case .invalidRequest(let message):

@@ -74,12 +74,13 @@ public struct AdminCredentials: Sendable, Equatable {
     /// token and are trimmed of surrounding whitespace.
     public static func resolve(token: String?, tokenFile: String?, environment: [String: String],
                                defaultTokenFile: String = AdminEndpoint.defaultTokenFile) throws(AdminClientError) -> AdminCredentials {
+        // Explicit flags win over the environment (as for `serve`), the environment over the default file.
         if let token, !token.isEmpty { return try checked(token, source: .option) }
-        if let env = environment[AdminDefaults.tokenEnvironmentVariable], !env.isEmpty {
-            return try checked(env.trimmingCharacters(in: .whitespacesAndNewlines), source: .environment)
-        }
         if let tokenFile, !tokenFile.isEmpty {
             return try checked(try read(tokenFile), source: .file(tokenFile))
+        }
+        if let env = environment[AdminDefaults.tokenEnvironmentVariable], !env.isEmpty {
+            return try checked(env.trimmingCharacters(in: .whitespacesAndNewlines), source: .environment)
         }
         guard FileManager.default.fileExists(atPath: defaultTokenFile) else { throw .missingToken(defaultFile: defaultTokenFile) }
         return try checked(try read(defaultTokenFile), source: .defaultFile(defaultTokenFile))

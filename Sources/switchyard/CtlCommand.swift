@@ -17,7 +17,7 @@ struct CtlCommand: ParsableCommand {
         abstract: "Inspect and change a running gateway through its admin API.",
         discussion: """
         The admin URL comes from --admin, else SWITCHYARD_ADMIN_URL, else http://127.0.0.1:8001. \
-        The token comes from --token, else SWITCHYARD_ADMIN_TOKEN, else --token-file, else \
+        The token comes from --token, else --token-file, else SWITCHYARD_ADMIN_TOKEN, else \
         .switchyard/admin-token (which `switchyard serve` writes when no token is configured). \
         Requests go directly to the admin URL; HTTP proxy variables (http_proxy, …) are ignored. \
         Exit codes: 0 success, 1 refused by the gateway or invalid input, 2 gateway unreachable or token refused.

@@ -152,7 +152,7 @@ import SwitchyardStats
         #expect(error == .unauthorized(url: server.base, tokenSource: "--token-file /etc/token"))
         #expect(error.exitCode == 2)
         #expect(error.description.hasPrefix("the admin token was refused"))
-        #expect(error.description.hasSuffix("pass --token, set SWITCHYARD_ADMIN_TOKEN or --token-file"))
+        #expect(error.description.hasSuffix("pass --token or --token-file, or set SWITCHYARD_ADMIN_TOKEN"))
         #expect(server.last?.authorization == "Bearer wrong")
     }
 

@@ -24,7 +24,7 @@ import SwitchyardControl
         #expect(throws: AdminClientError.self) { try AdminEndpoint(baseURL: "http://h:8001?x=1") }
     }
 
-    @Test func tokenFromOptionThenEnvironmentThenFileThenDefaultFile() throws {
+    @Test func tokenFromOptionThenFileThenEnvironmentThenDefaultFile() throws {
         let file = try Self.temporaryFile("  from-file\n")
         let fallback = try Self.temporaryFile("from-default\n")
         defer { try? FileManager.default.removeItem(atPath: file); try? FileManager.default.removeItem(atPath: fallback) }
@@ -32,10 +32,11 @@ import SwitchyardControl
 
         var c = try AdminCredentials.resolve(token: "from-option", tokenFile: file, environment: env, defaultTokenFile: fallback)
         #expect(c == AdminCredentials(token: "from-option", source: .option))
+        // An explicit --token-file wins over the environment.
         c = try AdminCredentials.resolve(token: nil, tokenFile: file, environment: env, defaultTokenFile: fallback)
-        #expect(c == AdminCredentials(token: "from-env", source: .environment))
-        c = try AdminCredentials.resolve(token: "", tokenFile: file, environment: ["SWITCHYARD_ADMIN_TOKEN": ""], defaultTokenFile: fallback)
         #expect(c == AdminCredentials(token: "from-file", source: .file(file)))
+        c = try AdminCredentials.resolve(token: "", tokenFile: nil, environment: env, defaultTokenFile: fallback)
+        #expect(c == AdminCredentials(token: "from-env", source: .environment))
         c = try AdminCredentials.resolve(token: nil, tokenFile: nil, environment: [:], defaultTokenFile: fallback)
         #expect(c == AdminCredentials(token: "from-default", source: .defaultFile(fallback)))
         #expect(c.source.description == "the default file \(fallback)")
@@ -47,7 +48,7 @@ import SwitchyardControl
         }
         #expect(error == .missingToken(defaultFile: "/nonexistent/admin-token"))
         #expect(error.exitCode == 2)
-        #expect(error.description.hasPrefix("no admin token: pass --token, set SWITCHYARD_ADMIN_TOKEN or --token-file"))
+        #expect(error.description.hasPrefix("no admin token: pass --token or --token-file, or set SWITCHYARD_ADMIN_TOKEN"))
 
         #expect(throws: AdminClientError.unreadableTokenFile(path: "/nonexistent/t", reason: "no such file")) {
             try AdminCredentials.resolve(token: nil, tokenFile: "/nonexistent/t", environment: [:])

@@ -155,7 +155,7 @@ public final class AdminResponder: HTTPResponder {
     private func json(_ value: some Encodable) -> HTTPResponse { .json(.ok, Gateway.encodeJSON(value)) }
 
     private func changed(_ record: RevisionRecord?, _ message: String) -> HTTPResponse {
-        json(ChangeResult(revision: record?.number, message: record.map { "revision \($0.number): \(message)" } ?? message))
+        json(ChangeResult(revision: record?.number, message: message))
     }
 
     /// The configuration without token secrets (the admin API never echoes secrets).

@@ -35,6 +35,12 @@ struct Pool: Operator {
         return [ValueInfo(type: .float32, shape: [x.shape[0], x.shape[1], win.outH, win.outW])]
     }
 
+    /// The general path's per-row and per-column tap ranges (two Ints each).
+    func scratchBytes(_ inputs: [ValueInfo?], _ outputs: [ValueInfo]) -> Int {
+        guard geometry != nil, let y = outputs.first, y.rank == 4 else { return 0 }
+        return (y.shape[2] + y.shape[3]) * 2 * MemoryLayout<Int>.stride
+    }
+
     func run(_ args: KernelArgs, _ frame: Frame) throws(OpError) {
         let x = args.input(0), y = args.outputs[0]
         let px = frame.pointer(x, Float.self), py = frame.pointer(y, Float.self)
@@ -75,32 +81,60 @@ struct Pool: Operator {
             }
             return
         }
+        // General case (padding, dilation, ceil mode): clip each window to the image once per
+        // output row and column (into scratch, shared by every plane), then run guard-free loops
+        // over the valid taps. Checking each tap against the borders, or clipping per output
+        // (two integer divisions each), was measured at 20–25 ns per output on a small CNN.
+        let ranges = frame.scratch(args).assumingMemoryBound(to: Int.self)
+        let rows = ranges, cols = ranges + 2 * w.outH
+        for oy in 0..<w.outH {
+            (rows[2 * oy], rows[2 * oy + 1]) = Self.validTaps(start: oy * w.strideH - w.padTop, kernel: w.kernelH,
+                                                              dilation: w.dilationH, size: w.inH)
+        }
+        for ox in 0..<w.outW {
+            (cols[2 * ox], cols[2 * ox + 1]) = Self.validTaps(start: ox * w.strideW - w.padLeft, kernel: w.kernelW,
+                                                              dilation: w.dilationW, size: w.inW)
+        }
+        let dilationH = w.dilationH, dilationW = w.dilationW, inW = w.inW
         for p in 0..<planes {
             let src = px + p * w.inH * w.inW, dst = py + p * w.outH * w.outW
             for oy in 0..<w.outH {
+                let y0 = oy * w.strideH - w.padTop
+                let kh0 = rows[2 * oy], kh1 = rows[2 * oy + 1]
                 for ox in 0..<w.outW {
-                    var best = -Float.infinity, sum: Float = 0, n = 0
-                    for kh in 0..<w.kernelH {
-                        let iy = oy * w.strideH - w.padTop + kh * w.dilationH
-                        guard iy >= 0, iy < w.inH else { continue }
-                        for kw in 0..<w.kernelW {
-                            let ix = ox * w.strideW - w.padLeft + kw * w.dilationW
-                            guard ix >= 0, ix < w.inW else { continue }
-                            let v = src[iy * w.inW + ix]
-                            best = max(best, v)
-                            sum += v
-                            n += 1
-                        }
-                    }
+                    let x0 = ox * w.strideW - w.padLeft
+                    let kw0 = cols[2 * ox], kw1 = cols[2 * ox + 1]
+                    let out = dst + oy * w.outW + ox
                     if kind == .max {
-                        dst[oy * w.outW + ox] = best
+                        var best = -Float.infinity
+                        for kh in kh0..<kh1 {
+                            let line = src + (y0 + kh * dilationH) * inW + x0
+                            for kw in kw0..<kw1 { best = max(best, line[kw * dilationW]) }
+                        }
+                        out.pointee = best
                     } else {
+                        var sum: Float = 0
+                        for kh in kh0..<kh1 {
+                            let line = src + (y0 + kh * dilationH) * inW + x0
+                            for kw in kw0..<kw1 { sum += line[kw * dilationW] }
+                        }
+                        let n = (kh1 - kh0) * (kw1 - kw0)
                         let divisor = countIncludePad ? paddedCount(oy, ox, w) : n
-                        dst[oy * w.outW + ox] = sum / Float(max(divisor, 1))
+                        out.pointee = sum / Float(max(divisor, 1))
                     }
                 }
             }
         }
+    }
+
+    /// The taps `k` in `lower..<upper` of a window starting at `start` (may be negative) whose
+    /// positions `start + k·dilation` fall inside `0..<size`; an empty range when none do.
+    @inline(__always)
+    static func validTaps(start: Int, kernel: Int, dilation: Int, size: Int) -> (Int, Int) {
+        let lower = start >= 0 ? 0 : (-start + dilation - 1) / dilation
+        guard start + (kernel - 1) * dilation >= 0, start < size else { return (0, 0) }
+        let upper = min(kernel, (size - 1 - start) / dilation + 1)
+        return (min(lower, upper), upper)
     }
 
     /// Window size counting padding but not the part beyond the padded input (onnxruntime's rule).

@@ -76,4 +76,19 @@ import Testing
         z.withUnsafeMutableBufferPointer { softmaxRowSIMD($0.baseAddress!, $0.baseAddress!, count: 3) }
         #expect(z.contains { $0.isNaN })
     }
+
+    @Test(arguments: [(1, 4), (5, 3), (64, 4), (9, 10), (3, 17)])
+    func softmaxRowsMatchesRowByRow(rows: Int, length: Int) {
+        let x = floats([rows, length], seed: UInt64(rows * 31 + length)).f.map { $0 * 20 }
+        var block = [Float](repeating: -1, count: rows * length), single = block
+        softmaxRowsSIMD(x, &block, rows: rows, length: length)
+        for r in 0..<rows {
+            x.withUnsafeBufferPointer { src in
+                single.withUnsafeMutableBufferPointer { dst in
+                    softmaxRowSIMD(src.baseAddress! + r * length, dst.baseAddress! + r * length, count: length)
+                }
+            }
+        }
+        expectClose(block, single, rtol: 1e-6, atol: 1e-7)
+    }
 }

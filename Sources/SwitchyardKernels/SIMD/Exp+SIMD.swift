@@ -75,3 +75,30 @@ public func softmaxRowSIMD(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<
     let scale = 1 / sum
     for i in 0..<count { y[i] *= scale }
 }
+
+/// Softmax of `rows` contiguous rows of `length` scores each (in place allowed).
+///
+/// Classifier heads have a handful of classes, too few for a row's exp loop to fill one 8-lane
+/// vector; for short rows the maxima are subtracted row by row and the exponentials then taken
+/// over the whole block in one vectorised pass.
+public func softmaxRowsSIMD(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int, length: Int) {
+    guard length > 0, rows > 0 else { return }
+    if length >= 16 || rows == 1 {
+        for r in 0..<rows { softmaxRowSIMD(x + r * length, y + r * length, count: length) }
+        return
+    }
+    for r in 0..<rows {
+        let xr = x + r * length, yr = y + r * length
+        var m = xr[0]
+        for i in 1..<length { let v = xr[i]; m = v > m ? v : m }
+        for i in 0..<length { yr[i] = xr[i] - m }
+    }
+    expSIMD(y, y, count: rows * length)
+    for r in 0..<rows {
+        let yr = y + r * length
+        var sum: Float = 0
+        for i in 0..<length { sum += yr[i] }
+        let scale = 1 / sum
+        for i in 0..<length { yr[i] *= scale }
+    }
+}

@@ -32,7 +32,7 @@ struct Softmax: Operator {
         if x.type == .float32, !log, inner == 1 {
             // Contiguous rows: the vectorised kernel.
             let px = frame.pointer(x, Float.self), py = frame.pointer(y, Float.self)
-            for o in 0..<outer { softmaxRowSIMD(px + o * length, py + o * length, count: length) }
+            softmaxRowsSIMD(px, py, rows: outer, length: length)
         } else if x.type == .float32 {
             softmax(frame.pointer(x, Float.self), frame.pointer(y, Float.self), outer, length, inner)
         } else {

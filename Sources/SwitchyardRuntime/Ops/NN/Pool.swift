@@ -35,10 +35,12 @@ struct Pool: Operator {
         return [ValueInfo(type: .float32, shape: [x.shape[0], x.shape[1], win.outH, win.outW])]
     }
 
-    /// The general path's per-row and per-column tap ranges (two Ints each).
+    /// The general path's tap ranges and divisors.
     func scratchBytes(_ inputs: [ValueInfo?], _ outputs: [ValueInfo]) -> Int {
         guard geometry != nil, let y = outputs.first, y.rank == 4 else { return 0 }
-        return (y.shape[2] + y.shape[3]) * 2 * MemoryLayout<Int>.stride
+        // Valid kh range per output row, valid ox run per kernel column, a divisor per output.
+        let kernelW = geometry?.kernelShape?.last ?? 1
+        return (y.shape[2] + kernelW) * 2 * MemoryLayout<Int>.stride + y.shape[2] * y.shape[3] * MemoryLayout<Float>.stride
     }
 
     func run(_ args: KernelArgs, _ frame: Frame) throws(OpError) {
@@ -81,50 +83,74 @@ struct Pool: Operator {
             }
             return
         }
-        // General case (padding, dilation, ceil mode): clip each window to the image once per
-        // output row and column (into scratch, shared by every plane), then run guard-free loops
-        // over the valid taps. Checking each tap against the borders, or clipping per output
-        // (two integer divisions each), was measured at 20–25 ns per output on a small CNN.
-        let ranges = frame.scratch(args).assumingMemoryBound(to: Int.self)
-        let rows = ranges, cols = ranges + 2 * w.outH
+        // General case (padding, dilation, ceil mode). Tap by tap, each tap's contribution is
+        // added (or max-ed) into a whole output row at once: for every kernel column the outputs
+        // whose tap lands inside the image form one contiguous run, so the inner loop is a
+        // guard-free, vectorisable pass over that run. Each output still sees its taps in
+        // row-major kernel order, so results equal the one-output-at-a-time form exactly; that
+        // form (a dependent add per tap, with border checks) was measured at 20–25 ns per output
+        // on a small CNN. Tap ranges and divisors are computed once per call into scratch.
+        let scratch = frame.scratch(args)
+        let rows = scratch.assumingMemoryBound(to: Int.self)            // per oy: valid kh range
+        let runs = rows + 2 * w.outH                                     // per kw: valid ox range
+        let divisors = UnsafeMutableRawPointer(runs + 2 * w.kernelW).assumingMemoryBound(to: Float.self)
         for oy in 0..<w.outH {
             (rows[2 * oy], rows[2 * oy + 1]) = Self.validTaps(start: oy * w.strideH - w.padTop, kernel: w.kernelH,
                                                               dilation: w.dilationH, size: w.inH)
         }
-        for ox in 0..<w.outW {
-            (cols[2 * ox], cols[2 * ox + 1]) = Self.validTaps(start: ox * w.strideW - w.padLeft, kernel: w.kernelW,
-                                                              dilation: w.dilationW, size: w.inW)
+        for kw in 0..<w.kernelW {
+            (runs[2 * kw], runs[2 * kw + 1]) = Self.validOutputs(offset: kw * w.dilationW - w.padLeft, stride: w.strideW,
+                                                                 size: w.inW, outputs: w.outW)
         }
-        let dilationH = w.dilationH, dilationW = w.dilationW, inW = w.inW
-        for p in 0..<planes {
-            let src = px + p * w.inH * w.inW, dst = py + p * w.outH * w.outW
+        if kind == .average {
             for oy in 0..<w.outH {
-                let y0 = oy * w.strideH - w.padTop
-                let kh0 = rows[2 * oy], kh1 = rows[2 * oy + 1]
                 for ox in 0..<w.outW {
-                    let x0 = ox * w.strideW - w.padLeft
-                    let kw0 = cols[2 * ox], kw1 = cols[2 * ox + 1]
-                    let out = dst + oy * w.outW + ox
-                    if kind == .max {
-                        var best = -Float.infinity
-                        for kh in kh0..<kh1 {
-                            let line = src + (y0 + kh * dilationH) * inW + x0
-                            for kw in kw0..<kw1 { best = max(best, line[kw * dilationW]) }
-                        }
-                        out.pointee = best
-                    } else {
-                        var sum: Float = 0
-                        for kh in kh0..<kh1 {
-                            let line = src + (y0 + kh * dilationH) * inW + x0
-                            for kw in kw0..<kw1 { sum += line[kw * dilationW] }
-                        }
-                        let n = (kh1 - kh0) * (kw1 - kw0)
-                        let divisor = countIncludePad ? paddedCount(oy, ox, w) : n
-                        out.pointee = sum / Float(max(divisor, 1))
-                    }
+                    let (kw0, kw1) = Self.validTaps(start: ox * w.strideW - w.padLeft, kernel: w.kernelW,
+                                                    dilation: w.dilationW, size: w.inW)
+                    let n = (rows[2 * oy + 1] - rows[2 * oy]) * (kw1 - kw0)
+                    divisors[oy * w.outW + ox] = Float(max(countIncludePad ? paddedCount(oy, ox, w) : n, 1))
                 }
             }
         }
+        let isMax = kind == .max, strideW = w.strideW, outW = w.outW, inW = w.inW
+        for p in 0..<planes {
+            let src = px + p * w.inH * w.inW, dst = py + p * w.outH * w.outW
+            for oy in 0..<w.outH {
+                let out = dst + oy * outW
+                out.update(repeating: isMax ? -Float.infinity : 0, count: outW)
+                let y0 = oy * w.strideH - w.padTop
+                for kh in rows[2 * oy]..<rows[2 * oy + 1] {
+                    let line = src + (y0 + kh * w.dilationH) * inW
+                    for kw in 0..<w.kernelW {
+                        let lo = runs[2 * kw], hi = runs[2 * kw + 1]
+                        guard lo < hi else { continue }
+                        let tap = line + kw * w.dilationW - w.padLeft  // + ox·strideW, valid for ox in lo..<hi
+                        if strideW == 1 {
+                            if isMax { for ox in lo..<hi { out[ox] = max(out[ox], tap[ox]) } }
+                            else { for ox in lo..<hi { out[ox] += tap[ox] } }
+                        } else {
+                            if isMax { for ox in lo..<hi { out[ox] = max(out[ox], tap[ox * strideW]) } }
+                            else { for ox in lo..<hi { out[ox] += tap[ox * strideW] } }
+                        }
+                    }
+                }
+                if !isMax {
+                    let d = divisors + oy * outW
+                    for ox in 0..<outW { out[ox] /= d[ox] }
+                }
+            }
+        }
+    }
+
+    /// The outputs `ox` in `lower..<upper` whose tap at `ox·stride + offset` lies inside
+    /// `0..<size` (offset = the kernel column's position relative to the window start).
+    @inline(__always)
+    static func validOutputs(offset: Int, stride: Int, size: Int, outputs: Int) -> (Int, Int) {
+        // ox·stride + offset ≥ 0  ⇔  ox ≥ ⌈−offset / stride⌉;  ox·stride + offset ≤ size − 1.
+        let lower = offset >= 0 ? 0 : (-offset + stride - 1) / stride
+        guard size - 1 - offset >= 0 else { return (0, 0) }
+        let upper = min(outputs, (size - 1 - offset) / stride + 1)
+        return (min(lower, upper), upper)
     }
 
     /// The taps `k` in `lower..<upper` of a window starting at `start` (may be negative) whose

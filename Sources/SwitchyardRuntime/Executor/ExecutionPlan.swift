@@ -48,6 +48,10 @@ final class ExecutionPlan: Sendable {
     let directOutputBytes: [Int]
     let outputTypes: [ElementType]
     let outputShapes: [[Int]]
+    /// One frame claimed with a single compare-and-swap: the steady single-caller case never
+    /// touches the pool's lock. Concurrent callers fall back to `pool`.
+    private let primary: Frame
+    private let primaryBusy = Atomic<Bool>(false)
     private let pool = Mutex<[Frame]>([])
 
     init(inputShapes: [[Int]], steps: [Step], arenaBytes: Int, inputSlots: [Slot], outputs: [OutputBinding],
@@ -81,19 +85,32 @@ final class ExecutionPlan: Sendable {
         directOutputBytes = bytes
         outputTypes = types
         outputShapes = shapes
+        primary = Self.makeFrame(arenaBytes: arenaBytes, inputCount: inputSlots.count, outputCount: outputs.count,
+                                 stringSlots: stringSlotCount, constantStrings: constantStrings)
     }
 
-    /// Takes a free frame, or makes one when every pooled frame is in use by another thread.
-    func takeFrame() -> Frame {
-        if let frame = pool.withLock({ $0.popLast() }) { return frame }
-        let frame = Frame(arenaBytes: arenaBytes, inputCount: inputSlots.count, outputCount: outputs.count,
-                          stringSlots: stringSlotCount)
+    private static func makeFrame(arenaBytes: Int, inputCount: Int, outputCount: Int, stringSlots: Int,
+                                  constantStrings: [(slot: Int, values: [String])]) -> Frame {
+        let frame = Frame(arenaBytes: arenaBytes, inputCount: inputCount, outputCount: outputCount, stringSlots: stringSlots)
         for (slot, values) in constantStrings { frame.strings[slot] = values }
         return frame
     }
 
+    /// Takes a free frame: the primary one when no other thread holds it, else a pooled one, or a
+    /// new one when every pooled frame is in use.
+    func takeFrame() -> Frame {
+        if primaryBusy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged { return primary }
+        if let frame = pool.withLock({ $0.popLast() }) { return frame }
+        return Self.makeFrame(arenaBytes: arenaBytes, inputCount: inputSlots.count, outputCount: outputs.count,
+                              stringSlots: stringSlotCount, constantStrings: constantStrings)
+    }
+
     /// Returns a frame for reuse. The pool is capped so a burst of concurrency does not pin memory.
     func returnFrame(_ frame: Frame) {
+        if frame === primary {
+            primaryBusy.store(false, ordering: .releasing)
+            return
+        }
         pool.withLock { frames in
             if frames.count < 16 { frames.append(frame) }
         }

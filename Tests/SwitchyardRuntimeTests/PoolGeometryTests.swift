@@ -44,10 +44,11 @@ import Testing
         return out
     }
 
-    @Test(arguments: geometries)
-    func everyOutputMatchesTheReference(g: Geometry) throws {
+    /// 3 channels × batch 2 = 6 planes takes the row-run path, 5 × 2 = 10 the channels-last one.
+    @Test(arguments: geometries, [3, 5])
+    func everyOutputMatchesTheReference(g: Geometry, channels: Int) throws {
         let (h, w) = (7, 9)
-        let x = floats([2, 3, h, w], seed: 77)
+        let x = floats([2, channels, h, w], seed: 77)
         for op in ["MaxPool", "AveragePool"] {
             var t = OpTester(op)
             t.attributes = ["kernel_shape": .ints([g.kernel.0, g.kernel.1]), "strides": .ints([g.strides.0, g.strides.1]),
@@ -58,7 +59,7 @@ import Testing
             t.input("X", x)
             let y = try t.run()[0]
             #expect(y.shape.count == 4)
-            let want = Self.reference(x.f, h: h, w: w, planes: 6, outH: y.shape[2], outW: y.shape[3], g: g, max: op == "MaxPool")
+            let want = Self.reference(x.f, h: h, w: w, planes: 2 * channels, outH: y.shape[2], outW: y.shape[3], g: g, max: op == "MaxPool")
             #expect(y.f.count == want.count)
             // Windows wholly in the padding give -inf for MaxPool on both sides: compare exactly first.
             for (i, (got, w)) in zip(y.f, want).enumerated() where !(got == w || abs(got - w) <= 1e-6 + 1e-6 * abs(w)) {

@@ -35,12 +35,19 @@ struct Pool: Operator {
         return [ValueInfo(type: .float32, shape: [x.shape[0], x.shape[1], win.outH, win.outW])]
     }
 
-    /// The general path's tap ranges and divisors.
+    /// The general path's tap ranges and divisors, plus the channels-last copies when that path
+    /// applies (see `Pool+ChannelsLast.swift`).
     func scratchBytes(_ inputs: [ValueInfo?], _ outputs: [ValueInfo]) -> Int {
-        guard geometry != nil, let y = outputs.first, y.rank == 4 else { return 0 }
-        // Valid kh range per output row, valid ox run per kernel column, a divisor per output.
+        guard geometry != nil, let x = inputs.first ?? nil, x.rank == 4, let y = outputs.first, y.rank == 4 else { return 0 }
+        // Valid kh range per output row, valid ox run per kernel column, valid kw range per
+        // output column, a divisor per output.
         let kernelW = geometry?.kernelShape?.last ?? 1
-        return (y.shape[2] + kernelW) * 2 * MemoryLayout<Int>.stride + y.shape[2] * y.shape[3] * MemoryLayout<Float>.stride
+        var bytes = (y.shape[2] + kernelW + y.shape[3]) * 2 * MemoryLayout<Int>.stride + y.shape[2] * y.shape[3] * MemoryLayout<Float>.stride
+        let planes = x.shape[0] * x.shape[1]
+        if Self.prefersChannelsLast(planes: planes, outW: y.shape[3]) {
+            bytes += planes * (x.shape[2] * x.shape[3] + y.shape[2] * y.shape[3]) * MemoryLayout<Float>.stride
+        }
+        return bytes
     }
 
     func run(_ args: KernelArgs, _ frame: Frame) throws(OpError) {
@@ -93,7 +100,8 @@ struct Pool: Operator {
         let scratch = frame.scratch(args)
         let rows = scratch.assumingMemoryBound(to: Int.self)            // per oy: valid kh range
         let runs = rows + 2 * w.outH                                     // per kw: valid ox range
-        let divisors = UnsafeMutableRawPointer(runs + 2 * w.kernelW).assumingMemoryBound(to: Float.self)
+        let cols = runs + 2 * w.kernelW                                  // per ox: valid kw range
+        let divisors = UnsafeMutableRawPointer(cols + 2 * w.outW).assumingMemoryBound(to: Float.self)
         for oy in 0..<w.outH {
             (rows[2 * oy], rows[2 * oy + 1]) = Self.validTaps(start: oy * w.strideH - w.padTop, kernel: w.kernelH,
                                                               dilation: w.dilationH, size: w.inH)
@@ -102,15 +110,22 @@ struct Pool: Operator {
             (runs[2 * kw], runs[2 * kw + 1]) = Self.validOutputs(offset: kw * w.dilationW - w.padLeft, stride: w.strideW,
                                                                  size: w.inW, outputs: w.outW)
         }
+        for ox in 0..<w.outW {
+            (cols[2 * ox], cols[2 * ox + 1]) = Self.validTaps(start: ox * w.strideW - w.padLeft, kernel: w.kernelW,
+                                                              dilation: w.dilationW, size: w.inW)
+        }
         if kind == .average {
             for oy in 0..<w.outH {
                 for ox in 0..<w.outW {
-                    let (kw0, kw1) = Self.validTaps(start: ox * w.strideW - w.padLeft, kernel: w.kernelW,
-                                                    dilation: w.dilationW, size: w.inW)
-                    let n = (rows[2 * oy + 1] - rows[2 * oy]) * (kw1 - kw0)
+                    let n = (rows[2 * oy + 1] - rows[2 * oy]) * (cols[2 * ox + 1] - cols[2 * ox])
                     divisors[oy * w.outW + ox] = Float(max(countIncludePad ? paddedCount(oy, ox, w) : n, 1))
                 }
             }
+        }
+        if Self.prefersChannelsLast(planes: planes, outW: w.outW) {
+            let copies = UnsafeMutableRawPointer(divisors + w.outH * w.outW).assumingMemoryBound(to: Float.self)
+            poolChannelsLast(px, py, planes: planes, w, rows: rows, cols: cols, divisors: divisors, scratch: copies)
+            return
         }
         let isMax = kind == .max, strideW = w.strideW, outW = w.outW, inW = w.inW
         for p in 0..<planes {

@@ -21,6 +21,9 @@ public final class CompiledModel: Sendable {
 
     let graph: Graph
     let operators: [any Operator]
+    /// Declared input element types and output names, as plain arrays for the per-call path.
+    private let inputTypes: [ElementType]
+    private let outputNames: [String]
     private let plans = Mutex<[ExecutionPlan]>([])
     private static let maxCachedPlans = 16
 
@@ -37,6 +40,8 @@ public final class CompiledModel: Sendable {
         self.name = name
         inputs = graph.inputs
         outputs = graph.outputs
+        inputTypes = graph.inputs.map(\.elementType)
+        outputNames = graph.outputs.map(\.name)
         opsets = Dictionary(uniqueKeysWithValues: graph.opsets.map { ($0.key.isEmpty ? "ai.onnx" : $0.key, $0.value) })
         irVersion = graph.irVersion
         producer = graph.producer
@@ -91,14 +96,27 @@ public final class CompiledModel: Sendable {
 
     /// Runs the model and returns the outputs in graph-output order (or the order of `outputs`).
     public func runOrdered(_ inputs: [String: Tensor], outputs requested: [String]? = nil) throws(InferenceError) -> [(name: String, tensor: Tensor)] {
-        let ordered = try InputValidator.order(inputs, expected: self.inputs)
-        let plan = try plan(for: ordered)
-        let values = try Executor.run(plan, graph: graph, inputs: ordered)
-        guard let requested else { return zip(outputs, values).map { ($0.name, $1) } }
+        var ordered: [Tensor] = []
+        ordered.reserveCapacity(self.inputs.count)
+        if inputs.count == self.inputs.count {
+            for info in self.inputs {
+                guard let tensor = inputs[info.name] else { break }
+                ordered.append(tensor)
+            }
+        }
+        if ordered.count != self.inputs.count {
+            ordered = try InputValidator.order(inputs, expected: self.inputs)  // names the bad input
+        }
+        let values = try run(positional: ordered)
         var result: [(name: String, tensor: Tensor)] = []
+        guard let requested else {
+            result.reserveCapacity(values.count)
+            for k in 0..<values.count { result.append((outputNames[k], values[k])) }
+            return result
+        }
         for name in requested {
-            guard let k = outputs.firstIndex(where: { $0.name == name }) else {
-                throw InferenceError(.unknownOutput, "model '\(self.name)' has no output '\(name)' (outputs: \(outputs.map(\.name).joined(separator: ", ")))")
+            guard let k = outputNames.firstIndex(of: name) else {
+                throw InferenceError(.unknownOutput, "model '\(self.name)' has no output '\(name)' (outputs: \(outputNames.joined(separator: ", ")))")
             }
             result.append((name, values[k]))
         }
@@ -108,12 +126,30 @@ public final class CompiledModel: Sendable {
     /// Runs with inputs given positionally in graph-input order (the fastest entry point: no
     /// dictionary). Returns outputs in graph-output order.
     public func run(positional inputs: [Tensor]) throws(InferenceError) -> [Tensor] {
+        if let plan = cachedPlan(for: inputs) {
+            return try Executor.run(plan, graph: graph, inputs: inputs)
+        }
         try InputValidator.check(inputs, expected: self.inputs)
-        return try Executor.run(try plan(for: inputs), graph: graph, inputs: inputs)
+        return try Executor.run(try makePlan(for: inputs), graph: graph, inputs: inputs)
     }
 
-    private func plan(for inputs: [Tensor]) throws(InferenceError) -> ExecutionPlan {
-        if let plan = plans.withLock({ plans in plans.last(where: { $0.matches(inputs) }) }) { return plan }
+    /// The cached plan for these inputs' shapes, when their element types are the declared ones.
+    /// Every cached plan was made from inputs that passed `InputValidator.check`, and validation
+    /// depends only on types and shapes, so a hit needs no further checks.
+    private func cachedPlan(for inputs: borrowing [Tensor]) -> ExecutionPlan? {
+        guard inputs.count == inputTypes.count else { return nil }
+        for i in 0..<inputTypes.count where inputs[i].elementType != inputTypes[i] { return nil }
+        return plans.withLock { plans -> ExecutionPlan? in
+            var i = plans.count - 1
+            while i >= 0 {
+                if plans[i].matches(inputs) { return plans[i] }
+                i -= 1
+            }
+            return nil
+        }
+    }
+
+    private func makePlan(for inputs: [Tensor]) throws(InferenceError) -> ExecutionPlan {
         let shapes = inputs.map(\.shape)
         let plan: ExecutionPlan
         do {

@@ -4,7 +4,7 @@
 For every model in the fixtures folder this measures, single-threaded and with the same inputs
 (the fixture's own V2 requests for that batch size):
   * onnxruntime (CPU EP, intra_op 1, inter_op 1, sequential): per-call `session.run` time;
-  * Switchyard: `switchyard model bench --json` (per-call `CompiledModel.runOrdered`);
+  * Switchyard: `switchyard model bench --json` (per-call `CompiledModel.run(positional:)`, the gateway's entry point);
 and an identity model through onnxruntime, whose time is Python's per-call overhead. The ratio is
 switchyard / (onnxruntime - identity). Runs alternate (ORT, Switchyard, ORT, ...) `--rounds`
 times; the table shows medians over rounds and the spread (min-max) of the ratio.

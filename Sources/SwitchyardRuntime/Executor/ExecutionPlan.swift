@@ -29,6 +29,9 @@ final class ExecutionPlan: Sendable {
     /// The input shapes this plan was made for, in graph-input order.
     let inputShapes: [[Int]]
     let steps: [Step]
+    /// `steps` again, unretained (the array above keeps them alive): the executor borrows each
+    /// step through these, so the per-step loop does no reference counting.
+    let stepRefs: [Unmanaged<Step>]
     let arenaBytes: Int
     let inputSlots: [Slot]
     let outputs: [OutputBinding]
@@ -37,40 +40,87 @@ final class ExecutionPlan: Sendable {
     let constantStrings: [(slot: Int, values: [String])]
     /// Keeps the constant tensors whose memory the slots point into alive.
     let constants: [Tensor]
+    /// Per graph input: its string-table index, or -1 for numeric data (read by pointer).
+    let inputStringIndex: [Int]
+    /// Per graph output, precomputed so a run reads plain values instead of matching bindings:
+    /// the byte count of a numeric output a kernel writes directly (-1 otherwise), the element
+    /// type and the shape of the returned tensor.
+    let directOutputBytes: [Int]
+    let outputTypes: [ElementType]
+    let outputShapes: [[Int]]
+    /// One frame claimed with a single compare-and-swap: the steady single-caller case never
+    /// touches the pool's lock. Concurrent callers fall back to `pool`.
+    private let primary: Frame
+    private let primaryBusy = Atomic<Bool>(false)
     private let pool = Mutex<[Frame]>([])
 
     init(inputShapes: [[Int]], steps: [Step], arenaBytes: Int, inputSlots: [Slot], outputs: [OutputBinding],
          stringSlotCount: Int, constantStrings: [(slot: Int, values: [String])], constants: [Tensor]) {
         self.inputShapes = inputShapes
         self.steps = steps
+        stepRefs = steps.map { Unmanaged.passUnretained($0) }
         self.arenaBytes = arenaBytes
         self.inputSlots = inputSlots
         self.outputs = outputs
         self.stringSlotCount = stringSlotCount
         self.constantStrings = constantStrings
         self.constants = constants
+        inputStringIndex = inputSlots.map { slot in
+            if case .strings(let s) = slot.location { return s }
+            return -1
+        }
+        var bytes: [Int] = [], types: [ElementType] = [], shapes: [[Int]] = []
+        for binding in outputs {
+            switch binding {
+            case .direct(let slot):
+                bytes.append(slot.type == .string ? -1 : slot.count * slot.type.byteWidth)
+                types.append(slot.type)
+                shapes.append(slot.shape)
+            case .copy(_, let type, let shape):
+                bytes.append(-1)
+                types.append(type)
+                shapes.append(shape)
+            }
+        }
+        directOutputBytes = bytes
+        outputTypes = types
+        outputShapes = shapes
+        primary = Self.makeFrame(arenaBytes: arenaBytes, inputCount: inputSlots.count, outputCount: outputs.count,
+                                 stringSlots: stringSlotCount, constantStrings: constantStrings)
     }
 
-    /// Takes a free frame, or makes one when every pooled frame is in use by another thread.
-    func takeFrame() -> Frame {
-        if let frame = pool.withLock({ $0.popLast() }) { return frame }
-        let frame = Frame(arenaBytes: arenaBytes, inputCount: inputSlots.count, outputCount: outputs.count,
-                          stringSlots: stringSlotCount)
+    private static func makeFrame(arenaBytes: Int, inputCount: Int, outputCount: Int, stringSlots: Int,
+                                  constantStrings: [(slot: Int, values: [String])]) -> Frame {
+        let frame = Frame(arenaBytes: arenaBytes, inputCount: inputCount, outputCount: outputCount, stringSlots: stringSlots)
         for (slot, values) in constantStrings { frame.strings[slot] = values }
         return frame
     }
 
+    /// Takes a free frame: the primary one when no other thread holds it, else a pooled one, or a
+    /// new one when every pooled frame is in use.
+    func takeFrame() -> Frame {
+        if primaryBusy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged { return primary }
+        if let frame = pool.withLock({ $0.popLast() }) { return frame }
+        return Self.makeFrame(arenaBytes: arenaBytes, inputCount: inputSlots.count, outputCount: outputs.count,
+                              stringSlots: stringSlotCount, constantStrings: constantStrings)
+    }
+
     /// Returns a frame for reuse. The pool is capped so a burst of concurrency does not pin memory.
     func returnFrame(_ frame: Frame) {
+        if frame === primary {
+            primaryBusy.store(false, ordering: .releasing)
+            return
+        }
         pool.withLock { frames in
             if frames.count < 16 { frames.append(frame) }
         }
     }
 
-    /// True when the given shapes are this plan's signature (no allocation: compared in place).
-    func matches(_ shapes: borrowing [Tensor]) -> Bool {
-        guard shapes.count == inputShapes.count else { return false }
-        for i in 0..<inputShapes.count where shapes[i].shape != inputShapes[i] { return false }
+    /// True when the given tensors' shapes are this plan's signature (no allocation: compared in
+    /// place). Element types are the caller's to check.
+    func matches(_ tensors: borrowing [Tensor]) -> Bool {
+        guard tensors.count == inputShapes.count else { return false }
+        for i in 0..<inputShapes.count where tensors[i].shape != inputShapes[i] { return false }
         return true
     }
 }

@@ -1,55 +1,61 @@
-/// Runs a plan: binds the caller's inputs, allocates the returned outputs, runs every step on a
+/// Runs a plan: binds the caller's inputs, binds the returned outputs, runs every step on a
 /// pooled frame.
+///
+/// The steady state allocates only the returned array: output buffers are reused when the caller
+/// has dropped the previous call's tensors (see `Frame.bindOutput`), and everything else was
+/// decided at plan time. Loops read the plan's precomputed plain arrays by index, so a run does
+/// not copy (and retain) slots or bindings.
 enum Executor {
     static func run(_ plan: ExecutionPlan, graph: Graph, inputs: borrowing [Tensor]) throws(InferenceError) -> [Tensor] {
         let frame = plan.takeFrame()
         defer { plan.returnFrame(frame) }
-        for (i, slot) in plan.inputSlots.enumerated() {
-            if case .strings(let s) = slot.location {
+        let inputCount = plan.inputStringIndex.count
+        for i in 0..<inputCount {
+            let s = plan.inputStringIndex[i]
+            if s >= 0 {
                 frame.strings[s] = inputs[i].stringValues
             } else {
-                frame.inputPointers[i] = inputs[i].storage!.pointer
+                frame.inputPointers[i] = inputs[i].storage.unsafelyUnwrapped.pointer
             }
         }
-        var storages: [RawStorage?] = []
-        storages.reserveCapacity(plan.outputs.count)
-        for (k, binding) in plan.outputs.enumerated() {
-            if case .direct(let slot) = binding, slot.type != .string {
-                let storage = RawStorage(uninitializedByteCount: slot.count * slot.type.byteWidth)
-                frame.outputPointers[k] = storage.pointer
-                storages.append(storage)
-            } else {
-                storages.append(nil)
-            }
+        let outputCount = plan.directOutputBytes.count
+        for k in 0..<outputCount {
+            let bytes = plan.directOutputBytes[k]
+            if bytes >= 0 { _ = frame.bindOutput(k, byteCount: bytes) }
         }
-        for step in plan.steps {
-            do {
-                try step.op.run(step.args, frame)
-            } catch {
-                let node = graph.nodes[step.nodeIndex]
-                throw InferenceError(.executionFailed, "node '\(node.name)' (\(node.qualifiedOpType)) failed: \(error.message)")
+        let steps = plan.stepRefs
+        for i in 0..<steps.count {
+            let failure = steps[i]._withUnsafeGuaranteedRef { step -> OpError? in
+                do throws(OpError) { try step.op.run(step.args, frame) } catch { return error }
+                return nil
+            }
+            if let failure {
+                let node = graph.nodes[plan.steps[i].nodeIndex]
+                throw InferenceError(.executionFailed, "node '\(node.name)' (\(node.qualifiedOpType)) failed: \(failure.message)")
             }
         }
         var results: [Tensor] = []
-        results.reserveCapacity(plan.outputs.count)
-        for (k, binding) in plan.outputs.enumerated() {
-            switch binding {
-            case .direct(let slot):
-                if let storage = storages[k] {
-                    results.append(Tensor(elementType: slot.type, shape: slot.shape, storage: storage))
-                } else {
-                    results.append(try! Tensor(shape: slot.shape, strings: frame.stringValues(slot)))
-                }
-            case .copy(let slot, let type, let shape):
-                if type == .string {
-                    results.append(try! Tensor(shape: shape, strings: frame.stringValues(slot)))
-                } else {
-                    let bytes = slot.count * type.byteWidth
-                    let storage = RawStorage(copying: frame.raw(slot), byteCount: bytes)
-                    results.append(Tensor(elementType: type, shape: shape, storage: storage))
-                }
+        results.reserveCapacity(outputCount)
+        for k in 0..<outputCount {
+            if plan.directOutputBytes[k] >= 0 {
+                results.append(Tensor(elementType: plan.outputTypes[k], shape: plan.outputShapes[k],
+                                      storage: frame.outputStorage[k].unsafelyUnwrapped))
+            } else {
+                results.append(slowOutput(plan, k, frame))
             }
         }
         return results
+    }
+
+    /// Outputs that are strings, or copies of constants, inputs or other outputs.
+    private static func slowOutput(_ plan: ExecutionPlan, _ k: Int, _ frame: Frame) -> Tensor {
+        switch plan.outputs[k] {
+        case .direct(let slot):
+            return try! Tensor(shape: slot.shape, strings: frame.stringValues(slot))
+        case .copy(let slot, let type, let shape):
+            if type == .string { return try! Tensor(shape: shape, strings: frame.stringValues(slot)) }
+            let storage = RawStorage(copying: frame.raw(slot), byteCount: slot.count * type.byteWidth)
+            return Tensor(elementType: type, shape: shape, storage: storage)
+        }
     }
 }

@@ -48,23 +48,57 @@ struct KernelArgs: Sendable {
 
 /// Per-run memory: the arena, the caller's input pointers, the output buffers and the string
 /// table. Owned by one thread at a time (taken from and returned to a plan's pool).
+///
+/// The pointer tables are fixed-size manual buffers rather than `var` arrays: a kernel reads them
+/// on every operand lookup, and a class's `var` property pays a dynamic exclusivity check (a
+/// thread-local access-set update) on each access — measured as a visible share of a tiny
+/// model's call.
 final class Frame: @unchecked Sendable {
     let arena: UnsafeMutableRawPointer
     let arenaBytes: Int
-    var inputPointers: [UnsafeMutableRawPointer]
-    var outputPointers: [UnsafeMutableRawPointer]
+    let inputPointers: UnsafeMutablePointer<UnsafeMutableRawPointer>
+    let outputPointers: UnsafeMutablePointer<UnsafeMutableRawPointer>
+    /// The storage behind each numeric output of the last run. The returned tensors share it; when
+    /// the caller has dropped them again (the storage is uniquely referenced from here), the next
+    /// run writes into it instead of allocating.
+    let outputStorage: UnsafeMutablePointer<RawStorage?>
+    let inputCount: Int
+    let outputCount: Int
     var strings: [[String]]
 
     init(arenaBytes: Int, inputCount: Int, outputCount: Int, stringSlots: Int) {
         self.arenaBytes = arenaBytes
+        self.inputCount = inputCount
+        self.outputCount = outputCount
         arena = UnsafeMutableRawPointer.allocate(byteCount: max(arenaBytes, 64), alignment: 64)
-        let dangling = arena
-        inputPointers = Array(repeating: dangling, count: inputCount)
-        outputPointers = Array(repeating: dangling, count: outputCount)
+        inputPointers = .allocate(capacity: max(inputCount, 1))
+        inputPointers.initialize(repeating: arena, count: max(inputCount, 1))
+        outputPointers = .allocate(capacity: max(outputCount, 1))
+        outputPointers.initialize(repeating: arena, count: max(outputCount, 1))
+        outputStorage = .allocate(capacity: max(outputCount, 1))
+        outputStorage.initialize(repeating: nil, count: max(outputCount, 1))
         strings = Array(repeating: [], count: stringSlots)
     }
 
-    deinit { arena.deallocate() }
+    deinit {
+        outputStorage.deinitialize(count: max(outputCount, 1))
+        outputStorage.deallocate()
+        inputPointers.deallocate()
+        outputPointers.deallocate()
+        arena.deallocate()
+    }
+
+    /// Points output `k` at `byteCount` bytes the caller may keep: last run's buffer when nobody
+    /// else holds it any more, a fresh one otherwise. Returns the storage for the output tensor.
+    @inline(__always)
+    func bindOutput(_ k: Int, byteCount: Int) -> RawStorage {
+        if !isKnownUniquelyReferenced(&outputStorage[k]) {
+            outputStorage[k] = RawStorage(uninitializedByteCount: byteCount)
+        }
+        let storage = outputStorage[k].unsafelyUnwrapped
+        outputPointers[k] = storage.pointer
+        return storage
+    }
 
     @inline(__always)
     func raw(_ slot: Slot) -> UnsafeMutableRawPointer {

@@ -8,6 +8,9 @@ enum Planner {
     }
 
     static func plan(graph: Graph, operators: [any Operator], inputShapes: [[Int]]) throws(Failure) -> ExecutionPlan {
+        // Local copies: activation fusion rewires node outputs and swaps operators for this plan.
+        var graph = graph
+        var operators = operators
         var env: [String: ValueInfo] = [:]
         for (name, tensor) in graph.initializers {
             env[name] = ValueInfo(type: tensor.elementType, shape: tensor.shape, constant: tensor)
@@ -51,6 +54,8 @@ enum Planner {
         for output in graph.outputs where env[output.name] == nil {
             throw Failure(node: nil, message: "graph output '\(output.name)' is not produced by any node")
         }
+
+        pending = fuseRelus(pending, graph: &graph, operators: &operators)
 
         // 2. Locations.
         var layout = SlotLayout(graph: graph, env: env)
@@ -125,5 +130,37 @@ enum Planner {
                              inputSlots: inputSlots, outputs: bindings.map { $0! },
                              stringSlotCount: layout.stringSlotCount, constantStrings: layout.constantStrings,
                              constants: layout.constants)
+    }
+
+    /// Folds each FP32 Relu into the op producing its input when that op has a ReLU epilogue
+    /// (`Operator.fusingRelu`) and the Relu is the value's only consumer (and the value is not a
+    /// graph output): the producer writes the Relu's output directly and the Relu step goes.
+    /// Saves a full pass over the activation (Conv → Relu, Gemm → Relu, MatMul → Add → Relu).
+    private static func fuseRelus(_ pending: [(node: Int, inputs: [ValueInfo?], outputs: [ValueInfo])],
+                                  graph: inout Graph, operators: inout [any Operator])
+        -> [(node: Int, inputs: [ValueInfo?], outputs: [ValueInfo])] {
+        var consumers: [String: Int] = [:]
+        for node in graph.nodes { for name in node.inputs where !name.isEmpty { consumers[name, default: 0] += 1 } }
+        let graphOutputs = Set(graph.outputs.map(\.name))
+        var producer: [String: Int] = [:]  // value → index in `pending`
+        for (s, p) in pending.enumerated() {
+            for name in graph.nodes[p.node].outputs where !name.isEmpty { producer[name] = s }
+        }
+        var fused = Set<Int>()
+        for (s, p) in pending.enumerated() {
+            guard let relu = operators[p.node] as? UnaryMath, relu.kind == .relu, p.outputs.first?.type == .float32 else { continue }
+            let node = graph.nodes[p.node]
+            guard node.inputs.count == 1, node.outputs.count == 1, let value = node.inputs.first, !value.isEmpty,
+                  let out = node.outputs.first, !out.isEmpty,
+                  consumers[value] == 1, !graphOutputs.contains(value), let q = producer[value] else { continue }
+            let source = pending[q]
+            guard graph.nodes[source.node].outputs == [value], source.outputs.first?.type == .float32,
+                  let withRelu = operators[source.node].fusingRelu() else { continue }
+            operators[source.node] = withRelu
+            graph.nodes[source.node].outputs = [out]
+            producer[out] = q
+            fused.insert(s)
+        }
+        return pending.enumerated().filter { !fused.contains($0.offset) }.map(\.element)
     }
 }

@@ -36,6 +36,11 @@ protocol Operator: Sendable {
     /// and drops the copy.
     var isView: Bool { get }
 
+    /// This op with a ReLU applied to its FP32 output in the same pass (while the output is still
+    /// in cache), or nil when it has no such epilogue. The planner uses it to drop a separate
+    /// Relu step that is the op's only consumer, as onnxruntime fuses Conv/Gemm + activation.
+    func fusingRelu() -> (any Operator)?
+
     /// Computes the outputs into the frame's memory.
     func run(_ args: KernelArgs, _ frame: Frame) throws(OpError)
 }
@@ -44,6 +49,7 @@ extension Operator {
     func scratchBytes(_ inputs: [ValueInfo?], _ outputs: [ValueInfo]) -> Int { 0 }
     var dependsOnlyOnShapes: Bool { false }
     var isView: Bool { false }
+    func fusingRelu() -> (any Operator)? { nil }
 }
 
 /// Registry entry: the op's name and domain, the opset versions it implements, and how to build it.

@@ -1,9 +1,11 @@
 /// ai.onnx.ml Normalizer: each row divided by its MAX, L1 or L2 norm (FP32 out).
 struct Normalizer: Operator {
-    let norm: String
+    /// An enum rather than the attribute string: `run` switches on it once per row.
+    enum Norm: String, Sendable { case max = "MAX", l1 = "L1", l2 = "L2" }
+    let norm: Norm
 
     static let spec = OpSpec("Normalizer", domain: "ai.onnx.ml", since: 1, through: 5) { node, _ throws(ModelError) in
-        Normalizer(norm: try node.choice("norm", default: "MAX", allowed: ["MAX", "L1", "L2"]))
+        Normalizer(norm: Norm(rawValue: try node.choice("norm", default: "MAX", allowed: ["MAX", "L1", "L2"]))!)
     }
 
     func inferOutputs(_ inputs: [ValueInfo?]) throws(OpError) -> [ValueInfo] {
@@ -21,15 +23,15 @@ struct Normalizer: Operator {
             let o = out + r * features
             for f in 0..<features { o[f] = FeatureInput.value(x, r * features + f, frame) }
             switch norm {
-            case "MAX":
+            case .max:
                 var m = -Float.greatestFiniteMagnitude
                 for f in 0..<features { m = max(m, o[f]) }
                 if m != 0 { for f in 0..<features { o[f] /= m } }
-            case "L1":
+            case .l1:
                 var s: Float = 0
                 for f in 0..<features { s += abs(o[f]) }
                 if s != 0 { for f in 0..<features { o[f] /= s } }
-            default:
+            case .l2:
                 var s: Float = 0
                 for f in 0..<features { s += o[f] * o[f] }
                 let n = s.squareRoot()

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchyardKernels
 
 /// The score post-transforms of the ai.onnx.ml classifiers and regressors, with onnxruntime's
 /// numerics (its logistic, softmax, softmax-zero and probit approximations), since expected
@@ -17,27 +18,24 @@ enum PostTransform: String, Sendable {
         case .none: break
         case .logistic: for i in 0..<count { s[i] = Self.logistic(s[i]) }
         case .probit: for i in 0..<count { s[i] = Self.probit(s[i]) }
-        case .softmax:
-            var m = -Float.greatestFiniteMagnitude
-            for i in 0..<count { m = max(m, s[i]) }
-            var sum: Float = 0
-            for i in 0..<count { s[i] = expf(s[i] - m); sum += s[i] }
-            for i in 0..<count { s[i] /= sum }
+        case .softmax: softmaxRowSIMD(s, s, count: count)
         case .softmaxZero:
             // Zero scores stay (near) zero: they mark classes no tree voted for.
             var m = -Float.greatestFiniteMagnitude
             for i in 0..<count { m = max(m, s[i]) }
-            let expNegMax = expf(-m)
+            let expNegMax = fastExp(-m)
             var sum: Float = 0
             for i in 0..<count {
-                if s[i] > 0.0000001 || s[i] < -0.0000001 { s[i] = expf(s[i] - m); sum += s[i] } else { s[i] *= expNegMax }
+                if s[i] > 0.0000001 || s[i] < -0.0000001 { s[i] = fastExp(s[i] - m); sum += s[i] } else { s[i] *= expNegMax }
             }
             for i in 0..<count { s[i] /= sum }
         }
     }
 
+    /// onnxruntime's form (exp of −|v|, mirrored for negative scores), with the vectorisable exp.
+    @inline(__always)
     static func logistic(_ v: Float) -> Float {
-        let e = 1 / (1 + expf(-abs(v)))
+        let e = 1 / (1 + fastExp(-abs(v)))
         return v < 0 ? 1 - e : e
     }
 

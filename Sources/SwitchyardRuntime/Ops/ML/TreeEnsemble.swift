@@ -118,16 +118,33 @@ struct TreeEnsemble: Operator {
         seen.update(repeating: false, count: rows * targets)
         layout.weights.withUnsafeBufferPointer { weights in
             layout.nodes.withUnsafeBufferPointer { nodes in
+              layout.descent.withUnsafeBufferPointer { descent in
                 let base = nodes.baseAddress!
-                let fast = layout.allLessOrEqual
-                let roots = layout.roots
+                // The branchless walk compares feature 0 at leaves: only when rows have one.
+                let fast = layout.allLessOrEqual && features > 0
+                let roots = layout.roots, depths = layout.depths
+                let scalarSum = layout.singleTargetLeaves && targets == 1 && (aggregate == .sum || aggregate == .average)
                 // Four trees at a time (independent descents overlap), then the remainder.
                 var t = 0
                 if fast {
                     while t + 4 <= roots.count {
+                        let depth = max(max(depths[t], depths[t + 1]), max(depths[t + 2], depths[t + 3]))
+                        if scalarSum {
+                            // One target, one weight per leaf: one add per four trees, so the
+                            // chain of dependent score updates is a quarter as long.
+                            for r in 0..<rows {
+                                let (a, b, c, d) = TreeLayout.leavesLEQ4Branchless(
+                                    descent.baseAddress!, roots[t], roots[t + 1], roots[t + 2], roots[t + 3],
+                                    depth: depth, row: input + r * features)
+                                scores[r] += (descent[a].threshold + descent[b].threshold) + (descent[c].threshold + descent[d].threshold)
+                            }
+                            t += 4
+                            continue
+                        }
                         for r in 0..<rows {
-                            let (a, b, c, d) = TreeLayout.leavesLEQ4(base, roots[t], roots[t + 1], roots[t + 2], roots[t + 3],
-                                                                     row: input + r * features)
+                            let (a, b, c, d) = TreeLayout.leavesLEQ4Branchless(
+                                descent.baseAddress!, roots[t], roots[t + 1], roots[t + 2], roots[t + 3],
+                                depth: depth, row: input + r * features)
                             let s = scores + r * targets, f = seen + r * targets
                             add(nodes[a], weights, s, f); add(nodes[b], weights, s, f)
                             add(nodes[c], weights, s, f); add(nodes[d], weights, s, f)
@@ -142,6 +159,7 @@ struct TreeEnsemble: Operator {
                         add(leaf, weights, scores + r * targets, seen + r * targets)
                     }
                 }
+              }
             }
         }
     }

@@ -15,6 +15,18 @@ struct TreeLayout: Sendable {
         var missingTracksTrue: Bool
     }
 
+    /// A node as the branchless descent sees it: a leaf points to itself on both sides (and
+    /// compares feature 0, whose value does not matter), so a walk of exactly the tree's depth
+    /// ends on the leaf whichever way it went, with a conditional move instead of a branch per
+    /// level. Scikit-learn's trees are shallow and often complete, so the extra steps on shorter
+    /// paths cost less than the mispredicted branches they replace.
+    struct DescentNode: Sendable {
+        var threshold: Double
+        var feature: Int32
+        var trueIndex: Int32
+        var falseIndex: Int32
+    }
+
     struct Weight: Sendable {
         var target: Int32
         var value: Double
@@ -27,6 +39,14 @@ struct TreeLayout: Sendable {
     /// True when every branch is BRANCH_LEQ without missing-value tracking (what scikit-learn
     /// converters emit): evaluation then skips the mode switch.
     let allLessOrEqual: Bool
+    /// `nodes` for the branchless all-LEQ descent, and each tree's depth (edges, root to deepest
+    /// leaf), in `roots` order.
+    let descent: [DescentNode]
+    let depths: [Int32]
+    /// True when every leaf carries exactly one weight, for target 0 (gradient-boosted regressors
+    /// and the like). The descent then keeps that weight in a leaf's (otherwise unused)
+    /// `threshold`, so a sum over trees reads it with the leaf index it already has.
+    let singleTargetLeaves: Bool
 
     static let modeNames: [String: Mode] = ["BRANCH_LEQ": .leq, "BRANCH_LT": .lt, "BRANCH_GTE": .gte, "BRANCH_GT": .gt,
                                             "BRANCH_EQ": .eq, "BRANCH_NEQ": .neq, "LEAF": .leaf]
@@ -95,24 +115,41 @@ struct TreeLayout: Sendable {
         self.roots = roots
         self.maxFeature = flat.filter { $0.mode != .leaf }.map { Int($0.feature) }.max() ?? -1
         self.allLessOrEqual = flat.allSatisfy { $0.mode == .leaf || ($0.mode == .leq && !$0.missingTracksTrue) }
-        try checkAcyclic(node)
+        depths = try Self.checkAcyclic(flat, roots: roots, node)
+        let single = flat.allSatisfy { $0.mode != .leaf || ($0.falseIndex == 1 && weights[Int($0.trueIndex)].target == 0) }
+        singleTargetLeaves = single
+        descent = flat.enumerated().map { i, n in
+            n.mode == .leaf ? DescentNode(threshold: single ? weights[Int(n.trueIndex)].value : 0, feature: 0,
+                                          trueIndex: Int32(i), falseIndex: Int32(i))
+                            : DescentNode(threshold: n.threshold, feature: n.feature, trueIndex: n.trueIndex, falseIndex: n.falseIndex)
+        }
     }
 
-    /// Rejects child links that loop (a corrupt file would otherwise hang evaluation).
-    private func checkAcyclic(_ node: Node) throws(ModelError) {
+    /// Rejects child links that loop (a corrupt file would otherwise hang evaluation) and returns
+    /// each tree's depth: the longest path, in edges, from its root to a leaf (relaxed per root,
+    /// so trees that share nodes are still measured exactly — the branchless walk relies on it).
+    private static func checkAcyclic(_ nodes: [FlatNode], roots: [Int32], _ node: Node) throws(ModelError) -> [Int32] {
         var depth = [Int](repeating: -1, count: nodes.count)
-        for root in roots {
+        var owner = [Int](repeating: -1, count: nodes.count)
+        var depths: [Int32] = []
+        for (r, root) in roots.enumerated() {
+            var deepest = 0
             var stack: [(Int, Int)] = [(Int(root), 0)]
             while let (i, d) = stack.popLast() {
                 guard d <= nodes.count else { throw .node(node, .invalidAttribute, "a tree's child links form a cycle") }
-                if depth[i] >= d { continue }
+                if owner[i] == r && depth[i] >= d { continue }
+                owner[i] = r
                 depth[i] = d
-                if nodes[i].mode != .leaf {
+                if nodes[i].mode == .leaf {
+                    deepest = max(deepest, d)
+                } else {
                     stack.append((Int(nodes[i].trueIndex), d + 1))
                     stack.append((Int(nodes[i].falseIndex), d + 1))
                 }
             }
+            depths.append(Int32(deepest))
         }
+        return depths
     }
 
     /// Index of the leaf that `row` reaches from `root` when every branch is `x <= threshold`.
@@ -141,6 +178,24 @@ struct TreeLayout: Sendable {
             if !l2 { i2 = Int(row[Int(n2.feature)] <= n2.threshold ? n2.trueIndex : n2.falseIndex) }
             if !l3 { i3 = Int(row[Int(n3.feature)] <= n3.threshold ? n3.trueIndex : n3.falseIndex) }
         }
+    }
+
+    /// Leaves reached by four all-LEQ trees at once, branch-free: `depth` steps (the largest of
+    /// the four trees' depths) of a compare and a conditional move each; see `DescentNode`.
+    @inline(__always)
+    static func leavesLEQ4Branchless(_ nodes: UnsafePointer<DescentNode>, _ r0: Int32, _ r1: Int32, _ r2: Int32, _ r3: Int32,
+                                     depth: Int32, row: UnsafePointer<Double>) -> (Int, Int, Int, Int) {
+        var i0 = Int(r0), i1 = Int(r1), i2 = Int(r2), i3 = Int(r3)
+        var level: Int32 = 0
+        while level < depth {
+            let n0 = nodes[i0], n1 = nodes[i1], n2 = nodes[i2], n3 = nodes[i3]
+            i0 = Int(row[Int(n0.feature)] <= n0.threshold ? n0.trueIndex : n0.falseIndex)
+            i1 = Int(row[Int(n1.feature)] <= n1.threshold ? n1.trueIndex : n1.falseIndex)
+            i2 = Int(row[Int(n2.feature)] <= n2.threshold ? n2.trueIndex : n2.falseIndex)
+            i3 = Int(row[Int(n3.feature)] <= n3.threshold ? n3.trueIndex : n3.falseIndex)
+            level += 1
+        }
+        return (i0, i1, i2, i3)
     }
 
     /// Index of the leaf that `row` reaches from `root`, for any node modes.

@@ -5,6 +5,15 @@ import SwitchyardKernels
 struct BinaryArithmetic: Operator {
     enum Kind: String, Sendable { case add = "Add", sub = "Sub", mul = "Mul", div = "Div" }
     let kind: Kind
+    /// Set by the planner when a Relu consuming only this (FP32) output was fused into it: the
+    /// bias add between MatMul and Relu in converted MLPs.
+    var reluEpilogue = false
+
+    func fusingRelu() -> (any Operator)? {
+        var fused = self
+        fused.reluEpilogue = true
+        return fused
+    }
 
     static func spec(_ kind: Kind) -> OpSpec {
         OpSpec(kind.rawValue, since: 7) { _, _ throws(ModelError) in BinaryArithmetic(kind: kind) }
@@ -21,26 +30,31 @@ struct BinaryArithmetic: Operator {
         let a = args.input(0), b = args.input(1), o = args.outputs[0]
         switch o.type {
         case .float32:
-            // Bias add after MatMul, in either operand order: the hot case. A vector whose count
-            // equals its last dimension and the output's last dimension repeats along every row.
-            if kind == .add, let n = o.shape.last, n > 0 {
-                if a.count == o.count, b.count == n, b.shape.last == n {
-                    addRowVectorSIMD(frame.pointer(a, Float.self), frame.pointer(b, Float.self), frame.pointer(o, Float.self),
-                                     rows: o.count / n, n: n)
-                    return
-                }
-                if b.count == o.count, a.count == n, a.shape.last == n {
-                    addRowVectorSIMD(frame.pointer(b, Float.self), frame.pointer(a, Float.self), frame.pointer(o, Float.self),
-                                     rows: o.count / n, n: n)
-                    return
-                }
-            }
-            compute(Float.self, a, b, o, frame)
+            computeFloat(a, b, o, frame)
+            if reluEpilogue { reluSIMD(frame.pointer(o, Float.self), frame.pointer(o, Float.self), count: o.count) }
         case .float64: compute(Double.self, a, b, o, frame)
         case .int64: try computeInt(Int64.self, a, b, o, frame)
         case .int32: try computeInt(Int32.self, a, b, o, frame)
         default: throw OpError("unsupported element type \(o.type)")
         }
+    }
+
+    private func computeFloat(_ a: Slot, _ b: Slot, _ o: Slot, _ frame: Frame) {
+        // Bias add after MatMul, in either operand order: the hot case. A vector whose count
+        // equals its last dimension and the output's last dimension repeats along every row.
+        if kind == .add, let n = o.shape.last, n > 0 {
+            if a.count == o.count, b.count == n, b.shape.last == n {
+                addRowVectorSIMD(frame.pointer(a, Float.self), frame.pointer(b, Float.self), frame.pointer(o, Float.self),
+                                 rows: o.count / n, n: n)
+                return
+            }
+            if b.count == o.count, a.count == n, a.shape.last == n {
+                addRowVectorSIMD(frame.pointer(b, Float.self), frame.pointer(a, Float.self), frame.pointer(o, Float.self),
+                                 rows: o.count / n, n: n)
+                return
+            }
+        }
+        compute(Float.self, a, b, o, frame)
     }
 
     private func compute<T: FloatingPoint>(_: T.Type, _ a: Slot, _ b: Slot, _ o: Slot, _ frame: Frame) {

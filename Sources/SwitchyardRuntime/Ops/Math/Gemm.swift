@@ -8,6 +8,14 @@ struct Gemm: Operator {
     let alpha: Float
     let beta: Float
     let packed: PackedWeights?
+    /// Set by the planner when a Relu consuming only this output was fused into it.
+    var reluEpilogue = false
+
+    func fusingRelu() -> (any Operator)? {
+        var fused = self
+        fused.reluEpilogue = true
+        return fused
+    }
 
     static let spec = OpSpec("Gemm", since: 7) { node, ctx throws(ModelError) in
         let transA = try node.int("transA", default: 0) != 0
@@ -67,5 +75,6 @@ struct Gemm: Operator {
                 Broadcast.apply(UnsafePointer(py), [m, n], pc, c.shape, py, [m, n]) { yv, cv in yv + beta * cv }
             }
         }
+        if reluEpilogue { reluSIMD(py, py, count: m * n) }
     }
 }

@@ -29,7 +29,12 @@ struct UnaryMath: Operator {
         let x = args.input(0), y = args.outputs[0]
         switch x.type {
         case .float32:
-            if kind == .relu { reluSIMD(frame.pointer(x, Float.self), frame.pointer(y, Float.self), count: x.count); return }
+            switch kind {
+            case .relu: reluSIMD(frame.pointer(x, Float.self), frame.pointer(y, Float.self), count: x.count); return
+            case .sigmoid: sigmoidSIMD(frame.pointer(x, Float.self), frame.pointer(y, Float.self), count: x.count); return
+            case .exp: expSIMD(frame.pointer(x, Float.self), frame.pointer(y, Float.self), count: x.count); return
+            default: break
+            }
             apply(frame.pointer(x, Float.self), frame.pointer(y, Float.self), x.count)
         case .float64: apply(frame.pointer(x, Double.self), frame.pointer(y, Double.self), x.count)
         case .int64: applyInt(frame.pointer(x, Int64.self), frame.pointer(y, Int64.self), x.count)
@@ -44,7 +49,7 @@ struct UnaryMath: Operator {
         case .relu: for i in 0..<n { y[i] = x[i] > 0 ? x[i] : 0 }
         case .leakyRelu: for i in 0..<n { y[i] = x[i] >= 0 ? x[i] : a * x[i] }
         case .sigmoid:
-            // Split by sign so exp never overflows: 1/(1+e^-x) for x ≥ 0, e^x/(1+e^x) otherwise.
+            // FP64 (FP32 takes sigmoidSIMD). Split by sign so exp never overflows: 1/(1+e^-x) for x ≥ 0, e^x/(1+e^x) otherwise.
             for i in 0..<n {
                 let v = x[i]
                 if v >= 0 { y[i] = 1 / (1 + T.exp(-v)) } else { let e = T.exp(v); y[i] = e / (1 + e) }

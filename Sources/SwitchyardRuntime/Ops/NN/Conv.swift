@@ -5,6 +5,14 @@ import SwitchyardKernels
 struct Conv: Operator {
     let geometry: ConvGeometry
     let group: Int
+    /// Set by the planner when a Relu consuming only this output was fused into it.
+    var reluEpilogue = false
+
+    func fusingRelu() -> (any Operator)? {
+        var fused = self
+        fused.reluEpilogue = true
+        return fused
+    }
 
     static let spec = OpSpec("Conv", since: 1) { node, _ throws(ModelError) in
         let group = try node.int("group", default: 1)
@@ -65,6 +73,10 @@ struct Conv: Operator {
                     let bias = pb[m]
                     for i in 0..<plane { out[i] += bias }
                 }
+            }
+            if reluEpilogue {
+                let image = py + n * w.shape[0] * plane
+                reluSIMD(image, image, count: w.shape[0] * plane)
             }
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchyardKernels
 
 /// Softmax and LogSoftmax. Before opset 13 the input is coerced to 2-D at `axis` (default 1) and
 /// normalised over everything after it; from 13 on, over the single `axis` (default -1).
@@ -28,7 +29,11 @@ struct Softmax: Operator {
         let outer = x.shape.prefix(a).reduce(1, *)
         let length = legacy ? x.shape.suffix(from: a).reduce(1, *) : (x.rank == 0 ? 1 : x.shape[a])
         let inner = legacy ? 1 : x.shape.suffix(from: a + 1).reduce(1, *)
-        if x.type == .float32 {
+        if x.type == .float32, !log, inner == 1 {
+            // Contiguous rows: the vectorised kernel.
+            let px = frame.pointer(x, Float.self), py = frame.pointer(y, Float.self)
+            softmaxRowsSIMD(px, py, rows: outer, length: length)
+        } else if x.type == .float32 {
             softmax(frame.pointer(x, Float.self), frame.pointer(y, Float.self), outer, length, inner)
         } else {
             softmax(frame.pointer(x, Double.self), frame.pointer(y, Double.self), outer, length, inner)

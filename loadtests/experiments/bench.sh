@@ -65,6 +65,7 @@ MAX=$(median ${R[routed_max]})
 # Half of the maximum, offered open-loop by 8 clients at a fixed rate each.
 RPS=$(awk -v m="$MAX" 'BEGIN { printf "%d", m / 2 / 8 }')
 latency() {  # URL LOGFILE: prints "rate p50_us p99_us"
+  rm -f "$2"  # h2load appends to an existing log
   h2load -t1 -c8 -m1 --rps="$RPS" -D"$SECS" --log-file="$2" -d "$J" -H 'content-type: application/json' "$1" >/dev/null 2>&1
   awk -v s="$SECS" '$2 == 200 {print $3}' "$2" | sort -n | awk -v s="$SECS" '{a[NR]=$1} END {printf "%.0f %d %d\n", NR/s, a[int(NR*0.5)], a[int(NR*0.99)]}'
 }

@@ -18,7 +18,9 @@ final class GatewayLoopState {
     init(loop: Int) {
         var generator = SystemRandomNumberGenerator()
         randomState = generator.next()
-        idPrefix = String(generator.next() & 0xFFFF_FFFF, radix: 16) + "-\(loop)-"
+        // Short enough that ids stay within Swift's 15-byte inline strings (no allocation) for
+        // the first 36^8 requests of a loop.
+        idPrefix = String(generator.next() & 0xFFFF, radix: 16) + "-\(loop)-"
     }
 
     /// SplitMix64: fast, statistically sound for routing draws, seeded from the system generator.
@@ -33,7 +35,7 @@ final class GatewayLoopState {
     /// A request id for requests that bring none (the unit of non-sticky assignments).
     func nextRequestID() -> String {
         requests &+= 1
-        return idPrefix + String(requests, radix: 16)
+        return idPrefix + String(requests, radix: 36)
     }
 }
 

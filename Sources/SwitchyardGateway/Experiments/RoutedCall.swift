@@ -38,8 +38,9 @@ final class RoutedCall: Sendable {
     var variant: CompiledVariant { assignment.variant }
 
     /// Response headers (REST) and initial metadata (gRPC).
-    func decorate(_ response: HTTPResponse) -> HTTPResponse {
+    func decorate(_ response: consuming HTTPResponse) -> HTTPResponse {
         var r = response
+        r.headers.reserveCapacity(r.headers.count + 3)
         r.headers.addLowercased(name: Self.experimentHeader, value: assignment.experiment)
         r.headers.addLowercased(name: Self.variantHeader, value: variant.name)
         r.headers.addLowercased(name: Self.tokenHeader, value: token)

@@ -149,8 +149,9 @@ extension Gateway {
     }
 
     /// A response as sent: routed responses carry the variant and token headers.
-    static func finish(_ response: HTTPResponse, _ routed: RoutedCall?) -> HTTPResponse {
-        routed.map { $0.decorate(response) } ?? response
+    static func finish(_ response: consuming HTTPResponse, _ routed: RoutedCall?) -> HTTPResponse {
+        guard let routed else { return response }
+        return routed.decorate(response)
     }
 
     /// When the phases of an inference request started (monotonic nanoseconds).

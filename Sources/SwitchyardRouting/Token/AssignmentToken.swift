@@ -89,12 +89,19 @@ public struct AssignmentTokenSigner: Sendable {
         }
 
         func tag(_ payload: [UInt8], length: Int) -> [UInt8] {
+            withTag(payload, length: length) { Array($0) }
+        }
+
+        /// Calls `body` with the first `length` bytes of the tag (no array for the digest).
+        func withTag<R>(_ payload: [UInt8], length: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
             var inner = self.inner
             payload.withUnsafeBytes { inner.update(bufferPointer: $0) }
             let innerDigest = inner.finalize()
             var outer = self.outer
             innerDigest.withUnsafeBytes { outer.update(bufferPointer: $0) }
-            return outer.finalize().withUnsafeBytes { Array($0.prefix(length)) }
+            return outer.finalize().withUnsafeBytes { raw in
+                body(UnsafeBufferPointer(rebasing: raw.bindMemory(to: UInt8.self).prefix(length)))
+            }
         }
     }
 
@@ -108,20 +115,27 @@ public struct AssignmentTokenSigner: Sendable {
     }
 
     /// A token for this assignment, signed with the current key.
+    ///
+    /// On the request path (every routed response): the payload is encoded into one buffer and
+    /// the token's text written in one pass, so signing allocates the payload, the hash states'
+    /// copies and the result, nothing else.
     public func sign(experiment: String, variant: String, unit: String, issuedAt: Int64) -> String {
         let claims = AssignmentClaims(experiment: experiment, variant: variant, unit: unit, issuedAt: issuedAt,
                                       keyID: currentKeyID)
         let payload = Self.encode(claims)
-        let tag = Self.tag(payload, keyed: keyed[currentKeyID]!)
-        let encodedPayload = Base64URL.encode(payload), encodedTag = Base64URL.encode(tag)
-        var token = ""
-        token.reserveCapacity(Self.prefix.utf8.count + 2 + encodedPayload.utf8.count + encodedTag.utf8.count)
-        token += Self.prefix
-        token += "."
-        token += encodedPayload
-        token += "."
-        token += encodedTag
-        return token
+        return keyed[currentKeyID]!.withTag(payload, length: Self.tagLength) { tag in
+            let payloadChars = (payload.count * 4 + 2) / 3, tagChars = (tag.count * 4 + 2) / 3
+            let total = Self.prefix.utf8.count + 1 + payloadChars + 1 + tagChars
+            return String(unsafeUninitializedCapacity: total) { out in
+                var o = 0
+                for b in Self.prefix.utf8 { out[o] = b; o += 1 }
+                out[o] = UInt8(ascii: "."); o += 1
+                o += payload.withUnsafeBufferPointer { Base64URL.encode($0, into: UnsafeMutableBufferPointer(rebasing: out[o...])) }
+                out[o] = UInt8(ascii: "."); o += 1
+                o += Base64URL.encode(tag, into: UnsafeMutableBufferPointer(rebasing: out[o...]))
+                return o
+            }
+        }
     }
 
     /// Verifies signature and structure; optionally also the experiment and the age.
@@ -168,17 +182,24 @@ public struct AssignmentTokenSigner: Sendable {
     }
 
     static func encode(_ claims: AssignmentClaims) -> [UInt8] {
+        // Fields longer than 65535 bytes are cut: unit keys come from clients and must not make
+        // signing fail; names are validated far shorter.
+        let limit = Int(UInt16.max)
+        let lengths = (min(claims.keyID.utf8.count, limit), min(claims.experiment.utf8.count, limit),
+                       min(claims.variant.utf8.count, limit), min(claims.unit.utf8.count, limit))
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(8 + 8 + lengths.0 + lengths.1 + lengths.2 + lengths.3)
         let time = UInt64(bitPattern: claims.issuedAt)
         for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: time >> UInt64(shift))) }
-        for field in [claims.keyID, claims.experiment, claims.variant, claims.unit] {
-            // Fields longer than 65535 bytes are cut: unit keys come from clients and must not
-            // make signing fail; names are validated far shorter.
-            let utf8 = Array(field.utf8.prefix(Int(UInt16.max)))
-            bytes.append(UInt8(utf8.count >> 8))
-            bytes.append(UInt8(utf8.count & 0xff))
-            bytes.append(contentsOf: utf8)
+        func field(_ text: String, _ count: Int) {
+            bytes.append(UInt8(count >> 8))
+            bytes.append(UInt8(count & 0xff))
+            bytes.append(contentsOf: text.utf8.prefix(count))
         }
+        field(claims.keyID, lengths.0)
+        field(claims.experiment, lengths.1)
+        field(claims.variant, lengths.2)
+        field(claims.unit, lengths.3)
         return bytes
     }
 

@@ -10,25 +10,30 @@ enum Base64URL {
     }()
 
     static func encode(_ bytes: [UInt8]) -> String {
-        let count = (bytes.count * 4 + 2) / 3
-        return String(unsafeUninitializedCapacity: count) { out in
-            alphabet.withUnsafeBufferPointer { a in
-                var o = 0, i = 0
-                while i + 3 <= bytes.count {
-                    let v = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
-                    out[o] = a[Int(v >> 18 & 63)]; out[o + 1] = a[Int(v >> 12 & 63)]
-                    out[o + 2] = a[Int(v >> 6 & 63)]; out[o + 3] = a[Int(v & 63)]
-                    o += 4; i += 3
-                }
-                let rest = bytes.count - i
-                if rest > 0 {
-                    let v = UInt32(bytes[i]) << 16 | (rest > 1 ? UInt32(bytes[i + 1]) << 8 : 0)
-                    out[o] = a[Int(v >> 18 & 63)]; out[o + 1] = a[Int(v >> 12 & 63)]
-                    o += 2
-                    if rest > 1 { out[o] = a[Int(v >> 6 & 63)]; o += 1 }
-                }
-                return o
+        bytes.withUnsafeBufferPointer { source in
+            String(unsafeUninitializedCapacity: (source.count * 4 + 2) / 3) { encode(source, into: $0) }
+        }
+    }
+
+    /// Writes the encoding of `bytes` at the start of `out` (room for `(count * 4 + 2) / 3`
+    /// characters); returns the number of characters written.
+    static func encode(_ bytes: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        alphabet.withUnsafeBufferPointer { a in
+            var o = 0, i = 0
+            while i + 3 <= bytes.count {
+                let v = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
+                out[o] = a[Int(v >> 18 & 63)]; out[o + 1] = a[Int(v >> 12 & 63)]
+                out[o + 2] = a[Int(v >> 6 & 63)]; out[o + 3] = a[Int(v & 63)]
+                o += 4; i += 3
             }
+            let rest = bytes.count - i
+            if rest > 0 {
+                let v = UInt32(bytes[i]) << 16 | (rest > 1 ? UInt32(bytes[i + 1]) << 8 : 0)
+                out[o] = a[Int(v >> 18 & 63)]; out[o + 1] = a[Int(v >> 12 & 63)]
+                o += 2
+                if rest > 1 { out[o] = a[Int(v >> 6 & 63)]; o += 1 }
+            }
+            return o
         }
     }
 

@@ -93,7 +93,7 @@ let package = Package(
                 swiftSettings: strict),
 
         // The admin API's routes and JSON bodies, shared by the gateway and `switchyard ctl`.
-        .target(name: "SwitchyardAdminAPI", dependencies: ["SwitchyardRouting", "SwitchyardStats"], swiftSettings: strict),
+        .target(name: "SwitchyardAdminAPI", dependencies: ["SwitchyardCore", "SwitchyardRouting", "SwitchyardStats"], swiftSettings: strict),
 
         // `switchyard ctl`: the admin API's client and the operator's tables.
         .target(name: "SwitchyardControl", dependencies: ["SwitchyardAdminAPI", "SwitchyardRouting", "SwitchyardStats"],

@@ -1,3 +1,5 @@
+import SwitchyardCore
+
 /// The admin API's routes: one definition that the gateway's admin listener dispatches on and
 /// that `switchyard ctl` builds its URLs from, so the two cannot drift apart.
 ///
@@ -123,25 +125,6 @@ public enum AdminRoute: Sendable, Equatable {
 
     /// Decodes `%XX` escapes; nil for malformed escapes or invalid UTF-8.
     public static func unescape(_ segment: String) -> String? {
-        var bytes: [UInt8] = []
-        var it = Array(segment.utf8)[...]
-        while let b = it.popFirst() {
-            if b == UInt8(ascii: "%") {
-                guard it.count >= 2, let hi = hex(it.popFirst()!), let lo = hex(it.popFirst()!) else { return nil }
-                bytes.append(hi << 4 | lo)
-            } else {
-                bytes.append(b)
-            }
-        }
-        return String(validating: bytes, as: UTF8.self)
-    }
-
-    private static func hex(_ c: UInt8) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
-        default: return nil
-        }
+        PercentEncoding.decode(Substring(segment), plusAsSpace: false)
     }
 }

@@ -1,5 +1,6 @@
 import SwitchyardCore
 import SwitchyardKServe
+import SwitchyardRouting
 import SwitchyardServer
 import SwitchyardTransport
 import Synchronization
@@ -23,13 +24,11 @@ final class GatewayLoopState {
         idPrefix = String(generator.next() & 0xFFFF, radix: 16) + "-\(loop)-"
     }
 
-    /// SplitMix64: fast, statistically sound for routing draws, seeded from the system generator.
+    /// SplitMix64 over a per-loop counter: fast, statistically sound for routing draws, seeded
+    /// from the system generator.
     func nextRandom() -> UInt64 {
-        randomState &+= 0x9E37_79B9_7F4A_7C15
-        var z = randomState
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        defer { randomState &+= 0x9E37_79B9_7F4A_7C15 }
+        return SplitMix64.mix(randomState)
     }
 
     /// A request id for requests that bring none (the unit of non-sticky assignments).

@@ -35,28 +35,5 @@ extension RequestAttributes {
         return nil
     }
 
-    static func percentDecode(_ text: Substring) -> String? {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
-        var it = text.utf8.makeIterator()
-        while let b = it.next() {
-            switch b {
-            case UInt8(ascii: "+"): bytes.append(UInt8(ascii: " "))
-            case UInt8(ascii: "%"):
-                guard let h = it.next().flatMap(hex), let l = it.next().flatMap(hex) else { return nil }
-                bytes.append(h << 4 | l)
-            default: bytes.append(b)
-            }
-        }
-        return String(validating: bytes, as: UTF8.self)
-    }
-
-    private static func hex(_ c: UInt8) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
-        default: return nil
-        }
-    }
+    static func percentDecode(_ text: Substring) -> String? { PercentEncoding.decode(text, plusAsSpace: true) }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import SwitchyardGateway
+import SwitchyardRouting
 
 /// The analyst's loop end to end: traffic through the gateway, outcome events posted back with
 /// the assignment tokens, results read from the admin API.
@@ -163,16 +164,13 @@ import SwitchyardGateway
     }
 }
 
-/// A seeded generator so the simulated conversions are the same on every run.
+/// A seeded stream (routing's SplitMix64) so the simulated conversions are the same on every run.
 struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+    var seed: UInt64
+    var counter: UInt64 = 0
+    init(seed: UInt64) { self.seed = seed }
+    mutating func uniform() -> Double {
+        counter += 1
+        return Double(SplitMix64.stream(seed, counter) >> 11) / Double(1 << 53)
     }
-    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

@@ -62,12 +62,18 @@ public struct VariantTelemetry: Sendable, Equatable {
 
     /// The numbers the canary gates read, with latencies in milliseconds.
     public func summary(name: String) -> VariantSummary {
-        let q = latency.quantiles([0.5, 0.9, 0.99, 0.999])
+        summary(name: name, ranks: LatencyRankIndex(latency))
+    }
+
+    /// The summary from an index of this variant's latency built by the caller (shared with
+    /// the other latency figures of a results document).
+    func summary(name: String, ranks: LatencyRankIndex) -> VariantSummary {
+        let q = ranks.quantiles([0.5, 0.9, 0.99, 0.999])
         return VariantSummary(
             variant: name, requests: requests, clientErrors: clientErrors, serverErrors: serverErrors,
             timeouts: timeouts, errorRate: errorRate,
             latencyMs: q.map { LatencySummary(p50: $0[0] / 1e6, p90: $0[1] / 1e6, p99: $0[2] / 1e6, p999: $0[3] / 1e6,
-                                              mean: (latency.meanNanos ?? 0) / 1e6,
+                                              mean: (ranks.meanNanos ?? 0) / 1e6,
                                               max: Double(latency.maxNanos ?? 0) / 1e6) },
             scoreCount: score.count, scoreMean: score.count > 0 ? score.mean : nil,
             labelCounts: labels)

@@ -46,21 +46,24 @@ enum ResultsEngine {
 
     static func variantReports(state: ExperimentState) -> [VariantReport] {
         let c = state.config.controlIndex, alpha = state.config.alpha
-        let control = state.variants[c]
+        // One pass over each variant's histogram; every quantile below is a binary search.
+        let ranks = state.variants.map { LatencyRankIndex($0.latency) }
         return state.variants.enumerated().map { v, telemetry in
-            let summary = telemetry.summary(name: state.config.variants[v])
+            let summary = telemetry.summary(name: state.config.variants[v], ranks: ranks[v])
             guard v != c else { return VariantReport(summary: summary, versusControl: nil) }
-            return VariantReport(summary: summary, versusControl: compareRequests(control: control, treatment: telemetry, alpha: alpha))
+            return VariantReport(summary: summary, versusControl: compareRequests(
+                control: state.variants[c], treatment: telemetry, controlRanks: ranks[c], treatmentRanks: ranks[v], alpha: alpha))
         }
     }
 
     /// Error-rate and latency comparison of one variant against control (what canary gates read).
-    static func compareRequests(control: VariantTelemetry, treatment: VariantTelemetry, alpha: Double) -> LatencyErrorComparison {
+    static func compareRequests(control: VariantTelemetry, treatment: VariantTelemetry, controlRanks: LatencyRankIndex,
+                                treatmentRanks: LatencyRankIndex, alpha: Double) -> LatencyErrorComparison {
         let errors = TwoProportionResult.compute(
             control: BinaryCounts(successes: control.serverSideErrors, trials: control.requests),
             treatment: BinaryCounts(successes: treatment.serverSideErrors, trials: treatment.requests), alpha: alpha)
-        let p50 = QuantileComparison.difference(control: control.latency, treatment: treatment.latency, quantile: 0.5, alpha: alpha)
-        let p99 = QuantileComparison.difference(control: control.latency, treatment: treatment.latency, quantile: 0.99, alpha: alpha)
+        let p50 = QuantileComparison.difference(control: controlRanks, treatment: treatmentRanks, quantile: 0.5, alpha: alpha)
+        let p99 = QuantileComparison.difference(control: controlRanks, treatment: treatmentRanks, quantile: 0.99, alpha: alpha)
         var ratio: Double?
         if let t = p99.treatment?.estimate, let c = p99.control?.estimate, c > 0 { ratio = t / c }
         return LatencyErrorComparison(

@@ -94,7 +94,7 @@ echo "Shadow at half of the routed maximum ($MAX req/s h2c -m1 → $RPS req/s pe
 echo "| case                      | achieved req/s | p50 us | p99 us |"
 echo "|---------------------------|---------------:|-------:|-------:|"
 printf '| %-25s | %14s | %6s | %6s |\n' "no shadow" "$(median ${R[ns_rate]})" "$(median ${R[ns_p50]})" "$(median ${R[ns_p99]})"
-printf '| %-25s | %14s | %6s | %6s |\n' "100 %% shadow" "$(median ${R[sh_rate]})" "$(median ${R[sh_p50]})" "$(median ${R[sh_p99]})"
+printf '| %-25s | %14s | %6s | %6s |\n' "100 % shadow" "$(median ${R[sh_rate]})" "$(median ${R[sh_p50]})" "$(median ${R[sh_p99]})"
 echo "p50 ratio shadow/no-shadow: $(ratio "$(median ${R[sh_p50]})" "$(median ${R[ns_p50]})") (target <= 1.05); shadows compared/dropped/errors: $compared"
 out="$RESULTS/experiments-$(date +%Y%m%dT%H%M%S).json"
 cat > "$out" <<JSON

@@ -39,9 +39,12 @@ public final class ModelRepository: Sendable {
             self.loaded = loaded
             self.status = status
             self.failure = failure
+            self.latest = loaded.max { $0.key < $1.key }?.value
         }
 
-        var latest: Served? { loaded.max { $0.key < $1.key }?.value }
+        /// The highest loaded version: what a request without a version gets. Computed once per
+        /// entry (entries are immutable), not per request.
+        let latest: Served?
     }
 
     public let root: URL

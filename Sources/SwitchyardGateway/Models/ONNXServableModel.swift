@@ -61,6 +61,9 @@ public final class ONNXServableModel: ServableModel {
     public func infer(inputs given: [InferTensor], outputs requested: [String]?) throws(KServeError) -> [InferTensor] {
         var tensors: [Tensor] = []
         tensors.reserveCapacity(inputs.count)
+        // True while every input was found at its own position: then, with equal counts, no
+        // given input can be unknown and the quadratic name check below is skipped.
+        var inModelOrder = given.count == inputs.count
         for (k, expected) in inputs.enumerated() {
             // Fast path: inputs usually arrive in model order.
             let t: InferTensor
@@ -68,12 +71,13 @@ public final class ONNXServableModel: ServableModel {
                 t = given[k]
             } else if let found = given.first(where: { $0.name == expected.name }) {
                 t = found
+                inModelOrder = false
             } else {
                 throw .invalidArgument("missing input '\(expected.name)' for model '\(name)' (inputs: \(inputs.map(\.name).joined(separator: ", ")))")
             }
             tensors.append(try Self.runtimeTensor(t, expected: expected, model: name))
         }
-        if given.count > inputs.count || given.contains(where: { g in !inputs.contains { $0.name == g.name } }) {
+        if !inModelOrder && (given.count > inputs.count || given.contains(where: { g in !inputs.contains { $0.name == g.name } })) {
             let unknown = given.map(\.name).filter { n in !inputs.contains { $0.name == n } }
             throw .invalidArgument("unexpected input \(unknown.map { "'\($0)'" }.joined(separator: ", ")) for model '\(name)' (inputs: \(inputs.map(\.name).joined(separator: ", ")))")
         }
@@ -87,6 +91,7 @@ public final class ONNXServableModel: ServableModel {
             throw .invalidArgument(error.description)
         }
         var result: [InferTensor] = []
+        result.reserveCapacity(requested?.count ?? values.count)
         if let requested {
             for n in requested {
                 guard let k = outputs.firstIndex(where: { $0.name == n }) else {

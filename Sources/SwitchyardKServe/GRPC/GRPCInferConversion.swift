@@ -24,26 +24,27 @@ extension Inference_ModelInferRequest {
         var tensors: [InferTensor] = []
         tensors.reserveCapacity(inputs.count)
         for (i, input) in inputs.enumerated() {
-            let label = "input '\(input.name)'"
-            if tensors.contains(where: { $0.name == input.name }) { throw .invalidArgument("\(label) appears more than once") }
+            // Built only for messages: a successful decode never formats it.
+            func label() -> String { "input '\(input.name)'" }
+            if tensors.contains(where: { $0.name == input.name }) { throw .invalidArgument("\(label()) appears more than once") }
             guard let datatype = InferDatatype(wireName: input.datatype) else {
-                throw .invalidArgument("\(label): unknown datatype '\(input.datatype)'")
+                throw .invalidArgument("\(label()): unknown datatype '\(input.datatype)'")
             }
-            if let bad = input.shape.first(where: { $0 < 0 }) { throw .invalidArgument("\(label): shape dimension \(bad) is negative") }
+            if let bad = input.shape.first(where: { $0 < 0 }) { throw .invalidArgument("\(label()): shape dimension \(bad) is negative") }
             let pending = PendingTensor(name: input.name, datatype: datatype, shape: input.shape,
                                         parameters: InferParameters(), data: nil, binarySize: nil, role: "input")
             let data: TensorData
             if useRaw {
                 if input.hasContents {
-                    throw .invalidArgument("\(label): 'contents' must not be set when raw_input_contents is used")
+                    throw .invalidArgument("\(label()): 'contents' must not be set when raw_input_contents is used")
                 }
                 data = try BinaryTensorExtension.blob(Array(rawInputContents[i])[...], of: pending)
             } else {
-                guard input.hasContents else { throw .invalidArgument("\(label): has no contents and raw_input_contents is empty") }
+                guard input.hasContents else { throw .invalidArgument("\(label()): has no contents and raw_input_contents is empty") }
                 data = try GRPCTensorContents.decode(input.contents, of: pending)
             }
             tensors.append(InferTensor(name: input.name, datatype: datatype, shape: input.shape,
-                                       parameters: try GRPCParameters.decode(input.parameters, owner: label), data: data))
+                                       parameters: try GRPCParameters.decode(input.parameters, owner: label()), data: data))
         }
         let outs: [InferRequestedOutput]? = try outputs.isEmpty ? nil : outputs.map { o throws(KServeError) in
             InferRequestedOutput(name: o.name, parameters: try GRPCParameters.decode(o.parameters, owner: "output '\(o.name)'"))

@@ -37,10 +37,12 @@ public enum GRPCMessaging {
         } catch {
             return failure(GRPCStatus(.internal, "failed to serialize \(type(of: message).protoMessageName): \(error)"))
         }
-        var headers = HTTPHeaders()
-        headers.add(name: "content-type", value: "application/grpc")
-        return HTTPResponse(status: .ok, headers: headers, body: GRPCFraming.frame(bytes), trailers: GRPCStatus.ok.trailers)
+        return HTTPResponse(status: .ok, headers: grpcHeaders, body: GRPCFraming.frame(bytes), trailers: okTrailers)
     }
+
+    // Every successful call answers with the same fields: built once (copying is one retain).
+    private static let grpcHeaders: HTTPHeaders = ["content-type": "application/grpc"]
+    private static let okTrailers = GRPCStatus.ok.trailers
 
     /// A failed call as a Trailers-Only response: HTTP 200 whose only header block carries
     /// `grpc-status` and `grpc-message` (gRPC errors never use HTTP error statuses).

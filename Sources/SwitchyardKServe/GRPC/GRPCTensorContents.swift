@@ -82,7 +82,9 @@ enum GRPCTensorContents {
 /// `map<string, InferParameter>` ↔ `InferParameters`. Protobuf maps are unordered, so decoded
 /// parameters are sorted by name to stay deterministic.
 enum GRPCParameters {
-    static func decode(_ map: [String: Inference_InferParameter], owner: String) throws(KServeError) -> InferParameters {
+    static func decode(_ map: [String: Inference_InferParameter], owner: @autoclosure () -> String) throws(KServeError) -> InferParameters {
+        // Most messages carry no parameters: skip sorting the (empty) key set.
+        if map.isEmpty { return InferParameters() }
         var out = InferParameters()
         for key in map.keys.sorted() {
             switch map[key]!.parameterChoice {
@@ -91,7 +93,7 @@ enum GRPCParameters {
             case .uint64Param(let v)?: out[key] = .uint64(v)
             case .doubleParam(let v)?: out[key] = .double(v)
             case .stringParam(let v)?: out[key] = .string(v)
-            case nil: throw .invalidArgument("\(owner): parameter '\(key)' has no value")
+            case nil: throw .invalidArgument("\(owner()): parameter '\(key)' has no value")
             }
         }
         return out

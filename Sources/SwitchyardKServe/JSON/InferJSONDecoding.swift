@@ -1,12 +1,13 @@
 /// Decoding of whole documents: inference requests and responses (JSON header part), parameter
 /// maps and the small repository bodies.
 enum InferJSONDecoding {
-    static func parameters(_ value: JSONValue, owner: String) throws(KServeError) -> InferParameters {
+    static func parameters(_ value: JSONValue, owner: @autoclosure () -> String) throws(KServeError) -> InferParameters {
         guard value.kind == .object else {
-            throw .invalidArgument("\(owner): 'parameters' must be an object, got \(value.kind.noun)")
+            throw .invalidArgument("\(owner()): 'parameters' must be an object, got \(value.kind.noun)")
         }
         var out = InferParameters()
-        for (key, v) in value.objectMembers {
+        try value.forEachMember { k, v throws(KServeError) in
+            let key = k.string
             switch v.kind {
             case .bool: out[key] = .bool(v.boolValue!)
             case .int64: out[key] = .int64(v.int64Value!)
@@ -14,7 +15,7 @@ enum InferJSONDecoding {
             case .double: out[key] = .double(v.doubleValue)
             case .string: out[key] = .string(v.stringValue!)
             case .array, .object, .null:
-                throw .invalidArgument("\(owner): parameter '\(key)' must be a string, number or boolean, got \(v.kind.noun)")
+                throw .invalidArgument("\(owner()): parameter '\(key)' must be a string, number or boolean, got \(v.kind.noun)")
             }
         }
         return out
@@ -34,22 +35,23 @@ enum InferJSONDecoding {
         }
         var header = RequestHeader(id: nil, parameters: InferParameters(), inputs: [], outputs: nil)
         var inputsValue: JSONValue?
-        for (key, v) in root.objectMembers {
-            switch key {
-            case "id":
+        try root.forEachMember { key, v throws(KServeError) in
+            if key.is("id") {
                 guard let s = v.stringValue else { throw .invalidArgument("request 'id' must be a string, got \(v.kind.noun)") }
                 header.id = s
-            case "parameters": header.parameters = try parameters(v, owner: "request")
-            case "inputs": inputsValue = v
-            case "outputs": header.outputs = try requestedOutputs(v)
-            default: break
+            } else if key.is("parameters") {
+                header.parameters = try parameters(v, owner: "request")
+            } else if key.is("inputs") {
+                inputsValue = v
+            } else if key.is("outputs") {
+                header.outputs = try requestedOutputs(v)
             }
         }
         guard let inputsValue else { throw .invalidArgument("inference request has no 'inputs'") }
         guard inputsValue.kind == .array else {
             throw .invalidArgument("'inputs' must be an array, got \(inputsValue.kind.noun)")
         }
-        for (i, v) in inputsValue.arrayElements.enumerated() {
+        try inputsValue.forEachElement { i, v throws(KServeError) in
             let t = try TensorJSONDecoding.pendingTensor(v, role: "input", position: i, list: "inputs")
             if header.inputs.contains(where: { $0.name == t.name }) {
                 throw .invalidArgument("input '\(t.name)' appears more than once")
@@ -62,17 +64,16 @@ enum InferJSONDecoding {
     static func requestedOutputs(_ value: JSONValue) throws(KServeError) -> [InferRequestedOutput] {
         guard value.kind == .array else { throw .invalidArgument("'outputs' must be an array, got \(value.kind.noun)") }
         var outputs: [InferRequestedOutput] = []
-        for (i, v) in value.arrayElements.enumerated() {
+        try value.forEachElement { i, v throws(KServeError) in
             guard v.kind == .object else { throw .invalidArgument("outputs[\(i)] must be an object, got \(v.kind.noun)") }
             var name: String?
             var params = InferParameters()
-            for (key, m) in v.objectMembers {
-                switch key {
-                case "name":
+            try v.forEachMember { key, m throws(KServeError) in
+                if key.is("name") {
                     guard let s = m.stringValue else { throw .invalidArgument("outputs[\(i)]: 'name' must be a string, got \(m.kind.noun)") }
                     name = s
-                case "parameters": params = try parameters(m, owner: "outputs[\(i)]")
-                default: break
+                } else if key.is("parameters") {
+                    params = try parameters(m, owner: "outputs[\(i)]")
                 }
             }
             guard let name else { throw .invalidArgument("outputs[\(i)] has no 'name'") }

@@ -26,6 +26,17 @@ struct JSONWriter {
         needsComma = false
     }
 
+    /// A member name known at compile time to need no escaping (the protocol's own names):
+    /// copied as bytes, without the escaping scan `key(_:)` does.
+    mutating func literalKey(_ name: StaticString) {
+        separator()
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
     mutating func string(_ value: String) {
         separator()
         JSONNumberFormatting.appendQuoted(value, to: &bytes)

@@ -14,11 +14,19 @@ public struct EncodedInferBody: Sendable, Hashable {
     /// A 200 response carrying this body with its content type and, for binary bodies, the
     /// `Inference-Header-Content-Length` header.
     public func httpResponse(status: HTTPStatus = .ok) -> HTTPResponse {
-        var headers = HTTPHeaders()
-        headers.add(name: "content-type", value: contentType)
-        if let n = jsonHeaderLength { headers.add(name: BinaryTensorExtension.headerName, value: String(n)) }
+        guard let n = jsonHeaderLength else { return HTTPResponse(status: status, headers: Self.jsonHeaders, body: bytes) }
+        var headers = Self.binaryHeaders
+        headers.addLowercased(name: BinaryTensorExtension.headerName, value: String(n))
         return HTTPResponse(status: status, headers: headers, body: bytes)
     }
+
+    // Built once: every response shares the same content-type field (copying is one retain).
+    private static let jsonHeaders: HTTPHeaders = ["content-type": "application/json"]
+    private static let binaryHeaders: HTTPHeaders = {
+        var h: HTTPHeaders = ["content-type": "application/octet-stream"]
+        h.reserveCapacity(2)
+        return h
+    }()
 }
 
 /// Encoders for OIP v2 REST bodies. No Foundation: see `JSONWriter`.
@@ -34,11 +42,11 @@ public enum KServeJSONEncoder {
         let binary = response.outputs.map { binaryOutput($0.name) }
         var w = JSONWriter(capacity: estimatedCapacity(response.outputs, binary))
         w.beginObject()
-        w.key("model_name"); w.string(response.modelName)
-        if let v = response.modelVersion { w.key("model_version"); w.string(v) }
-        if let id = response.id { w.key("id"); w.string(id) }
-        if !response.parameters.isEmpty { w.key("parameters"); w.parameters(response.parameters) }
-        w.key("outputs")
+        w.literalKey("model_name"); w.string(response.modelName)
+        if let v = response.modelVersion { w.literalKey("model_version"); w.string(v) }
+        if let id = response.id { w.literalKey("id"); w.string(id) }
+        if !response.parameters.isEmpty { w.literalKey("parameters"); w.parameters(response.parameters) }
+        w.literalKey("outputs")
         try tensors(response.outputs, binary: binary, into: &w)
         w.endObject()
         return finish(w.bytes, response.outputs, binary)
@@ -73,13 +81,31 @@ public enum KServeJSONEncoder {
         w.beginArray()
         for (t, isBinary) in zip(tensors, binary) {
             w.beginObject()
-            w.key("name"); w.string(t.name)
-            w.key("datatype"); w.string(t.datatype.rawValue)
-            w.key("shape"); w.shape(t.shape)
-            var parameters = t.parameters
-            if isBinary { parameters[BinaryTensorParameters.binaryDataSize] = .int64(Int64(t.serializedByteCount)) }
-            if !parameters.isEmpty { w.key("parameters"); w.parameters(parameters) }
-            if !isBinary { w.key("data"); try w.tensorData(t) }
+            w.literalKey("name"); w.string(t.name)
+            w.literalKey("datatype"); w.string(t.datatype.rawValue)
+            w.literalKey("shape"); w.shape(t.shape)
+            if isBinary {
+                // The tensor's parameters with binary_data_size set (replacing one in place, else
+                // appended), written without building a modified copy of the parameter list.
+                let size = Int64(t.serializedByteCount)
+                w.literalKey("parameters")
+                w.beginObject()
+                var wroteSize = false
+                for entry in t.parameters {
+                    w.key(entry.name)
+                    if entry.name == BinaryTensorParameters.binaryDataSize {
+                        w.int(size)
+                        wroteSize = true
+                    } else {
+                        w.parameter(entry.value)
+                    }
+                }
+                if !wroteSize { w.literalKey("binary_data_size"); w.int(size) }
+                w.endObject()
+            } else {
+                if !t.parameters.isEmpty { w.literalKey("parameters"); w.parameters(t.parameters) }
+                w.literalKey("data"); try w.tensorData(t)
+            }
             w.endObject()
         }
         w.endArray()

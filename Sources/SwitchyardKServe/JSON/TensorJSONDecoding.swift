@@ -26,68 +26,73 @@ enum TensorJSONDecoding {
         var shapeValue: JSONValue?
         var parametersValue: JSONValue?
         var data: JSONValue?
-        for (key, v) in value.objectMembers {
-            switch key {
-            case "name":
+        try value.forEachMember { key, v throws(KServeError) in
+            if key.is("name") {
                 guard let s = v.stringValue else { throw .invalidArgument("\(list)[\(position)]: 'name' must be a string, got \(v.kind.noun)") }
                 name = s
-            case "datatype": datatypeValue = v
-            case "shape": shapeValue = v
-            case "parameters": parametersValue = v
-            case "data": data = v
-            default: break // unknown members are ignored, as Triton and KServe do
+            } else if key.is("datatype") {
+                datatypeValue = v
+            } else if key.is("shape") {
+                shapeValue = v
+            } else if key.is("parameters") {
+                parametersValue = v
+            } else if key.is("data") {
+                data = v
             }
+            // unknown members are ignored, as Triton and KServe do
         }
         guard let name else { throw .invalidArgument("\(list)[\(position)] has no 'name'") }
-        let label = "\(role) '\(name)'"
-        guard let datatypeValue else { throw .invalidArgument("\(label): missing 'datatype'") }
-        guard let dtName = datatypeValue.stringValue else {
-            throw .invalidArgument("\(label): 'datatype' must be a string, got \(datatypeValue.kind.noun)")
+        // Built only for messages: a successful decode never formats it.
+        func label() -> String { "\(role) '\(name)'" }
+        guard let datatypeValue else { throw .invalidArgument("\(label()): missing 'datatype'") }
+        guard let datatype = datatypeValue.datatype else {
+            guard let dtName = datatypeValue.stringValue else {
+                throw .invalidArgument("\(label()): 'datatype' must be a string, got \(datatypeValue.kind.noun)")
+            }
+            throw .invalidArgument("\(label()): unknown datatype '\(dtName)'")
         }
-        guard let datatype = InferDatatype(wireName: dtName) else {
-            throw .invalidArgument("\(label): unknown datatype '\(dtName)'")
-        }
-        guard let shapeValue else { throw .invalidArgument("\(label): missing 'shape'") }
-        let shape = try Self.shape(shapeValue, label: label)
+        guard let shapeValue else { throw .invalidArgument("\(label()): missing 'shape'") }
+        let shape = try Self.shape(shapeValue, label: label())
         var parameters = InferParameters()
-        if let parametersValue { parameters = try InferJSONDecoding.parameters(parametersValue, owner: label) }
+        if let parametersValue { parameters = try InferJSONDecoding.parameters(parametersValue, owner: label()) }
         var binarySize: Int?
         if let p = parameters[BinaryTensorParameters.binaryDataSize] {
             guard let n = p.int64Value, n >= 0, n <= Int64(Int32.max) else {
-                throw .invalidArgument("\(label): binary_data_size must be a non-negative integer, got \(p)")
+                throw .invalidArgument("\(label()): binary_data_size must be a non-negative integer, got \(p)")
             }
             binarySize = Int(n)
             // A transport detail: consumed here so it does not leak into the model's parameters.
             parameters[BinaryTensorParameters.binaryDataSize] = nil
         }
         if data != nil && binarySize != nil {
-            throw .invalidArgument("\(label): has both 'data' and binary_data_size")
+            throw .invalidArgument("\(label()): has both 'data' and binary_data_size")
         }
         if data == nil && binarySize == nil {
-            throw .invalidArgument("\(label): missing 'data' (or binary_data_size for binary data)")
+            throw .invalidArgument("\(label()): missing 'data' (or binary_data_size for binary data)")
         }
         return PendingTensor(name: name, datatype: datatype, shape: shape, parameters: parameters,
                              data: data, binarySize: binarySize, role: role)
     }
 
-    static func shape(_ value: JSONValue, label: String) throws(KServeError) -> [Int64] {
+    static func shape(_ value: JSONValue, label: @autoclosure () -> String) throws(KServeError) -> [Int64] {
         guard value.kind == .array else {
-            throw .invalidArgument("\(label): 'shape' must be an array of non-negative integers, got \(value.kind.noun)")
+            throw .invalidArgument("\(label()): 'shape' must be an array of non-negative integers, got \(value.kind.noun)")
         }
         var shape: [Int64] = []
-        for d in value.arrayElements {
-            if let v = d.int64Value, v >= 0 { shape.append(v); continue }
-            if let v = d.int64Value { throw .invalidArgument("\(label): shape dimension \(v) is negative") }
-            if d.kind == .uint64 { throw .invalidArgument("\(label): shape dimension \(d.uint64Value ?? 0) is too large") }
-            throw .invalidArgument("\(label): 'shape' must be an array of non-negative integers, found \(d.kind.noun)")
+        shape.reserveCapacity(value.arrayCount)
+        try value.forEachElement { _, d throws(KServeError) in
+            if let v = d.int64Value, v >= 0 { shape.append(v); return }
+            if let v = d.int64Value { throw .invalidArgument("\(label()): shape dimension \(v) is negative") }
+            if d.kind == .uint64 { throw .invalidArgument("\(label()): shape dimension \(d.uint64Value ?? 0) is too large") }
+            throw .invalidArgument("\(label()): 'shape' must be an array of non-negative integers, found \(d.kind.noun)")
         }
         return shape
     }
 
     /// Expected element count of a shape, or a 400 naming the tensor.
-    static func elementCount(_ shape: [Int64], label: String) throws(KServeError) -> Int {
+    static func elementCount(_ shape: [Int64], label: @autoclosure () -> String) throws(KServeError) -> Int {
         guard let n = InferTensor.elementCount(of: shape), n <= Int(UInt32.max) * 16 else {
-            throw .invalidArgument("\(label): shape \(ShapeText.format(shape)) has too many elements")
+            throw .invalidArgument("\(label()): shape \(ShapeText.format(shape)) has too many elements")
         }
         return n
     }

@@ -19,7 +19,17 @@ public enum InferDatatype: String, Sendable, Hashable, CaseIterable, CustomStrin
     case bytes = "BYTES"
 
     /// Parses a wire name; names are case-sensitive as the protocol says.
-    public init?(wireName: String) { self.init(rawValue: wireName) }
+    ///
+    /// Compares against each case's name (small-string equality is a two-word compare) rather
+    /// than the synthesized `init(rawValue:)`, whose string-switch lookup showed in the gRPC
+    /// request profile.
+    public init?(wireName: String) {
+        for c in Self.allCases where c.rawValue == wireName {
+            self = c
+            return
+        }
+        return nil
+    }
 
     public var description: String { rawValue }
 

@@ -72,27 +72,30 @@ public enum KServeRoute: Sendable, Hashable {
         return effective == route.method ? .route(route) : .methodNotAllowed(allowed: route.method)
     }
 
+    /// Matches the decoded segments. Runs on every request, so it works on slices of the one
+    /// segment array (no copies, no array literals to compare against).
     private static func match(_ s: [String]) -> KServeRoute? {
         guard s.first == "v2" else { return nil }
-        let rest = Array(s.dropFirst())
+        let rest = s[1...]
+        let r = rest.startIndex
         switch rest.count {
         case 0: return .serverMetadata
-        case 2 where rest[0] == "health":
-            if rest[1] == "live" { return .healthLive }
-            if rest[1] == "ready" { return .healthReady }
+        case 2 where rest[r] == "health":
+            if rest[r + 1] == "live" { return .healthLive }
+            if rest[r + 1] == "ready" { return .healthReady }
             return nil
-        case 2 where rest[0] == "repository" && rest[1] == "index": return .repositoryIndex
-        case 4 where rest[0] == "repository" && rest[1] == "models" && !rest[2].isEmpty:
-            if rest[3] == "load" { return .repositoryLoad(model: rest[2]) }
-            if rest[3] == "unload" { return .repositoryUnload(model: rest[2]) }
+        case 2 where rest[r] == "repository" && rest[r + 1] == "index": return .repositoryIndex
+        case 4 where rest[r] == "repository" && rest[r + 1] == "models" && !rest[r + 2].isEmpty:
+            if rest[r + 3] == "load" { return .repositoryLoad(model: rest[r + 2]) }
+            if rest[r + 3] == "unload" { return .repositoryUnload(model: rest[r + 2]) }
             return nil
-        case 3 where rest[0] == "experiments" && rest[2] == "outcomes" && !rest[1].isEmpty:
-            return .experimentOutcomes(experiment: rest[1])
+        case 3 where rest[r] == "experiments" && rest[r + 2] == "outcomes" && !rest[r + 1].isEmpty:
+            return .experimentOutcomes(experiment: rest[r + 1])
         default: break
         }
         guard rest.first == "models", rest.count >= 2 else { return nil }
-        if rest.count == 2 && rest[1] == "stats" { return .modelStatistics(nil) }
-        let name = rest[1]
+        if rest.count == 2 && rest[r + 1] == "stats" { return .modelStatistics(nil) }
+        let name = rest[r + 1]
         guard !name.isEmpty else { return nil }
         var tail = rest.dropFirst(2)
         var version: String?
@@ -102,11 +105,12 @@ public enum KServeRoute: Sendable, Hashable {
             tail = tail.dropFirst(2)
         }
         let model = ModelReference(name: name, version: version)
-        switch Array(tail) {
-        case []: return .modelMetadata(model)
-        case ["ready"]: return .modelReady(model)
-        case ["infer"]: return .modelInfer(model)
-        case ["stats"]: return .modelStatistics(model)
+        guard let action = tail.first else { return .modelMetadata(model) }
+        guard tail.count == 1 else { return nil }
+        switch action {
+        case "ready": return .modelReady(model)
+        case "infer": return .modelInfer(model)
+        case "stats": return .modelStatistics(model)
         default: return nil
         }
     }

@@ -35,13 +35,24 @@ public struct InferenceRunner: Sendable {
     /// Runs `request` and calls `completion` on `loop` — synchronously when inline.
     public func run(_ request: InferRequest, on served: ModelRepository.Served, loop: EventLoop,
                     completion: @escaping @Sendable (Outcome) -> Void) {
+        if let outcome = runInline(request, on: served) { return completion(outcome) }
+        offload(request, on: served, loop: loop, completion: completion)
+    }
+
+    /// Runs `request` here and now if it is cheap enough to run on the loop; nil otherwise.
+    /// Callers answer an inline outcome directly, so the common case builds no completion closure.
+    public func runInline(_ request: InferRequest, on served: ModelRepository.Served) -> Outcome? {
+        guard estimatedCost(request, model: served.model) <= inlineThresholdNanos else { return nil }
+        return Self.execute(served.model, request.inputs, request.outputs?.map(\.name))
+    }
+
+    /// Runs `request` on the offload pool; `completion` runs on `loop` (also when the pool is full,
+    /// with an "overloaded" failure).
+    public func offload(_ request: InferRequest, on served: ModelRepository.Served, loop: EventLoop,
+                        completion: @escaping @Sendable (Outcome) -> Void) {
         let model = served.model
         let names = request.outputs?.map(\.name)
         let inputs = request.inputs
-        if estimatedCost(request, model: model) <= inlineThresholdNanos {
-            completion(Self.execute(model, inputs, names))
-            return
-        }
         let submitted = offload.submit(returningTo: loop, { Self.execute(model, inputs, names) }, completion: completion)
         if !submitted {
             completion(Outcome(result: .failure(KServeError(.unavailable, "server overloaded: \(offload.maxPending) inference requests already queued")),

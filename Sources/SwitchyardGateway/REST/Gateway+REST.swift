@@ -113,37 +113,46 @@ extension Gateway {
     /// a routed request its experiment's statistics, variant headers and shadows.
     private func execute(_ request: InferRequest, on served: ModelRepository.Served, rawForm: Bool, timing: InferTiming,
                          routed: RoutedCall?, loop: EventLoop, writer: ResponseWriter) {
-        runner.run(request, on: served, loop: loop) { [self] outcome in
-            let t1 = monotonicNanos()
-            switch outcome.result {
-            case .failure(let error):
-                served.stats.recordFailure(total: t1 &- timing.received)
-                routed?.record(RoutedCall.outcome(of: error), receivedAt: timing.received)
-                writer.complete(Self.finish(error.httpResponse, routed))
-            case .success(let outputs):
-                // A routed response says which variant answered in its headers (x-switchyard-*).
-                let response = InferResponse(modelName: served.model.name, modelVersion: served.model.version,
-                                             id: request.id, outputs: outputs)
-                do throws(KServeError) {
-                    // The raw single-input form answers with every output binary (Triton's rule).
-                    let body = rawForm ? try KServeJSONEncoder.encode(response, binaryOutput: { _ in true })
-                                       : try KServeJSONEncoder.encode(response, for: request)
-                    let t2 = monotonicNanos()
-                    served.stats.recordSuccess(batch: Int(request.inputs.first?.shape.first ?? 1), total: t2 &- timing.received,
-                                               queue: outcome.startedAt &- timing.decodeStarted &- timing.decodeNanos,
-                                               input: timing.decodeNanos, infer: outcome.inferNanos, output: t2 &- t1)
-                    // Recorded before the response leaves, so a client that reads the
-                    // statistics after its response always finds its request counted.
-                    routed?.record(.success, receivedAt: timing.received, outputs: outputs)
-                    writer.complete(Self.finish(body.httpResponse(), routed))
-                    if let routed, !routed.assignment.shadows.isEmpty {
-                        launchShadows(routed, inputs: request.inputs, primary: outputs)
-                    }
-                } catch {
-                    served.stats.recordFailure(total: t1 &- timing.received)
-                    routed?.record(.serverError, receivedAt: timing.received)
-                    writer.complete(Self.finish(error.httpResponse, routed))
+        if let outcome = runner.runInline(request, on: served) {
+            return answer(outcome, request, on: served, rawForm: rawForm, timing: timing, routed: routed, writer: writer)
+        }
+        runner.offload(request, on: served, loop: loop) { [self] outcome in
+            answer(outcome, request, on: served, rawForm: rawForm, timing: timing, routed: routed, writer: writer)
+        }
+    }
+
+    /// Encodes and sends the answer to an executed request, and records it.
+    private func answer(_ outcome: InferenceRunner.Outcome, _ request: InferRequest, on served: ModelRepository.Served,
+                        rawForm: Bool, timing: InferTiming, routed: RoutedCall?, writer: ResponseWriter) {
+        let t1 = monotonicNanos()
+        switch outcome.result {
+        case .failure(let error):
+            served.stats.recordFailure(total: t1 &- timing.received)
+            routed?.record(RoutedCall.outcome(of: error), receivedAt: timing.received)
+            writer.complete(Self.finish(error.httpResponse, routed))
+        case .success(let outputs):
+            // A routed response says which variant answered in its headers (x-switchyard-*).
+            let response = InferResponse(modelName: served.model.name, modelVersion: served.model.version,
+                                         id: request.id, outputs: outputs)
+            do throws(KServeError) {
+                // The raw single-input form answers with every output binary (Triton's rule).
+                let body = rawForm ? try KServeJSONEncoder.encode(response, binaryOutput: { _ in true })
+                                   : try KServeJSONEncoder.encode(response, for: request)
+                let t2 = monotonicNanos()
+                served.stats.recordSuccess(batch: Int(request.inputs.first?.shape.first ?? 1), total: t2 &- timing.received,
+                                           queue: outcome.startedAt &- timing.decodeStarted &- timing.decodeNanos,
+                                           input: timing.decodeNanos, infer: outcome.inferNanos, output: t2 &- t1)
+                // Recorded before the response leaves, so a client that reads the
+                // statistics after its response always finds its request counted.
+                routed?.record(.success, receivedAt: timing.received, outputs: outputs)
+                writer.complete(Self.finish(body.httpResponse(), routed))
+                if let routed, !routed.assignment.shadows.isEmpty {
+                    launchShadows(routed, inputs: request.inputs, primary: outputs)
                 }
+            } catch {
+                served.stats.recordFailure(total: t1 &- timing.received)
+                routed?.record(.serverError, receivedAt: timing.received)
+                writer.complete(Self.finish(error.httpResponse, routed))
             }
         }
     }

@@ -13,7 +13,6 @@ public final class IdlePriorityPool: Sendable {
     public let maxPending: Int
     public let threadCount: Int
     private let state = Mutex(State())
-    private let wakeUp = DispatchSemaphore(value: 0)
     private let rejected = Atomic<Int>(0)
     private let idlePriority = Atomic<Bool>(false)
 
@@ -46,6 +45,9 @@ public final class IdlePriorityPool: Sendable {
     public var rejectedCount: Int { rejected.load(ordering: .relaxed) }
 
     /// Queues `job`; false (running nothing) when `maxPending` jobs are already waiting or running.
+    /// Takes the queue's lock and appends, nothing more: no wake-up is signalled (a futex wake per
+    /// shadow would be a system call on the event loop for every sampled request); the workers
+    /// poll the queue instead.
     @discardableResult
     public func submit(_ job: @escaping @Sendable () -> Void) -> Bool {
         let accepted = state.withLock { s -> Bool in
@@ -53,25 +55,23 @@ public final class IdlePriorityPool: Sendable {
             s.jobs.append(job)
             return true
         }
-        if accepted { wakeUp.signal() } else { rejected.wrappingAdd(1, ordering: .relaxed) }
+        if !accepted { rejected.wrappingAdd(1, ordering: .relaxed) }
         return accepted
     }
 
-    /// Stops the workers once the queued jobs are done (shutdown). Every wake-up either runs one
-    /// job or ends one worker, so one extra signal per worker ends them all.
+    /// Stops the workers once the queued jobs are done (shutdown; they notice within a poll interval).
     public func shutdown() {
-        let first = state.withLock { s -> Bool in
-            defer { s.stopping = true }
-            return !s.stopping
-        }
-        guard first else { return }
-        for _ in 0..<threadCount { wakeUp.signal() }
+        state.withLock { $0.stopping = true }
     }
+
+    /// How long an idle worker sleeps before looking at the queue again. Shadows are not latency
+    /// sensitive; a millisecond of delay costs nothing, and idle polling is 1000 wake-ups a
+    /// second at idle priority.
+    static let pollInterval: UInt32 = 1_000
 
     private func work() {
         do { try Sys.setIdlePriority(); idlePriority.store(true, ordering: .relaxed) } catch {}
         while true {
-            wakeUp.wait()
             let job = state.withLock { s -> (@Sendable () -> Void)?? in
                 guard s.head < s.jobs.count else { return s.stopping ? .some(nil) : nil }
                 let job = s.jobs[s.head]
@@ -84,7 +84,7 @@ public final class IdlePriorityPool: Sendable {
                 return .some(job)
             }
             switch job {
-            case .none: continue
+            case .none: usleep(Self.pollInterval)
             case .some(.none): return
             case .some(.some(let job)):
                 job()

@@ -80,7 +80,7 @@ public final class ExperimentService: Sendable {
         guard let stateDirectory else { return ([], []) }
         var restored: [String] = []
         var failures: [String] = []
-        for (name, stats) in publisher.view.stats.sorted(by: { $0.key < $1.key }) {
+        for (name, stats) in registry.withLock({ $0.stats }).sorted(by: { $0.key < $1.key }) {
             guard let data = stateDirectory.read(stateDirectory.statsFile(experiment: name)) else { continue }
             do {
                 try stats.recorder.restore(from: Array(data))
@@ -163,7 +163,7 @@ public final class ExperimentService: Sendable {
     // MARK: - Reads
 
     /// The statistics of an experiment, if it exists.
-    public func stats(_ experiment: String) -> ExperimentStats? { publisher.view.stats[experiment] }
+    public func stats(_ experiment: String) -> ExperimentStats? { publisher.view.stats(experiment) }
 
     /// The results document; nil for an unknown experiment.
     public func results(_ experiment: String) -> ExperimentResults? {
@@ -184,7 +184,7 @@ public final class ExperimentService: Sendable {
     /// Writes every experiment's statistics snapshot (periodically and on shutdown).
     public func persistStatistics() {
         guard let stateDirectory else { return }
-        for (name, stats) in publisher.view.stats {
+        for (name, stats) in registry.withLock({ $0.stats }) {
             do { try stateDirectory.write(Data(stats.recorder.snapshot()), to: stateDirectory.statsFile(experiment: name)) } catch {
                 log("statistics of '\(name)' not persisted: \(error)")
             }

@@ -78,7 +78,7 @@ public final class ExperimentStats: Sendable {
     /// Shadow comparisons, in the order the experiment lists its shadows (then any no longer configured).
     func shadowComparisons(order: [String]) -> [ShadowComparison] {
         let all = shadows.withLock { $0 }
-        var result = order.compactMap { all[$0] ?? ShadowComparison(shadow: $0) }
+        var result = order.map { all[$0] ?? ShadowComparison(shadow: $0) }
         result += all.keys.filter { !order.contains($0) }.sorted().compactMap { all[$0] }
         return result
     }

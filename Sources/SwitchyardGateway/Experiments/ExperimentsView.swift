@@ -8,17 +8,18 @@ import Synchronization
 final class ExperimentsView: Sendable {
     let generation: Int
     let snapshot: RoutingSnapshot
-    let stats: [String: ExperimentStats]
     /// The configuration's signer, or the gateway's own (state-directory secret) when the
     /// configuration has no `tokens` section.
     let signer: AssignmentTokenSigner
     /// Everything a routed request needs about its experiment, found with one lookup.
     let routes: [String: ExperimentRoute]
 
+    /// The statistics of an experiment of this view.
+    func stats(_ experiment: String) -> ExperimentStats? { routes[experiment]?.stats }
+
     init(generation: Int, snapshot: RoutingSnapshot, stats: [String: ExperimentStats], signer: AssignmentTokenSigner) {
         self.generation = generation
         self.snapshot = snapshot
-        self.stats = stats
         self.signer = signer
         routes = snapshot.experiments.mapValues { ExperimentRoute($0, stats: stats[$0.name]) }
     }

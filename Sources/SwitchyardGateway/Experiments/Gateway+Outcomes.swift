@@ -14,14 +14,14 @@ extension Gateway {
             return writer.complete(.error(.notFound, "unknown experiment '\(name)': the gateway runs without experiments"))
         }
         let view = experiments.publisher.view(cached: &loopState(context).experimentsView)
-        guard let compiled = view.snapshot.experiments[name], let stats = view.stats[name] else {
+        guard let route = view.routes[name], let stats = route.stats else {
             return writer.complete(.error(.notFound, "unknown experiment '\(name)'"))
         }
         let batch: OutcomeBatch
         do throws(OutcomeBatchError) { batch = try OutcomeBatch(json: request.body) } catch {
             return writer.complete(.error(.badRequest, error.message))
         }
-        let (events, rejections) = batch.resolve(experiment: compiled, stats: stats, signer: view.signer)
+        let (events, rejections) = batch.resolve(experiment: route.compiled, stats: stats, signer: view.signer)
         if !rejections.isEmpty {
             let body = OutcomeRejection(error: "\(rejections.count) of \(batch.events.count) events rejected; nothing was recorded",
                                         events: rejections)

@@ -108,19 +108,13 @@ public enum AdminRoute: Sendable, Equatable {
         }
     }
 
-    /// Percent-encodes a path segment (experiment names are usually plain, but need not be).
+    /// Percent-encodes a path segment (experiment names are usually plain, but need not be):
+    /// RFC 3986's unreserved characters stay as they are.
     public static func escape(_ segment: String) -> String {
-        var out = ""
-        for byte in segment.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
-                out.unicodeScalars.append(UnicodeScalar(byte))
-            default:
-                out += "%" + String(byte >> 4, radix: 16, uppercase: true) + String(byte & 0xF, radix: 16, uppercase: true)
-            }
+        PercentEncoding.encode(segment) { byte in
+            PercentEncoding.isAlphanumeric(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+                || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "~")
         }
-        return out
     }
 
     /// Decodes `%XX` escapes; nil for malformed escapes or invalid UTF-8.

@@ -46,7 +46,7 @@ public final class AdminResponder: HTTPResponder {
 
     /// Answers one authenticated admin request (off the event loops).
     func handle(_ route: AdminRoute, _ request: HTTPRequest, who: String) -> HTTPResponse {
-        let query = { (name: String) in RequestAttributesQuery.value(name, in: request.head.target) }
+        let query = { (name: String) in RequestAttributes.query(named: name, in: request.head.target) }
         do throws(AdminFailure) {
             switch route {
             case .listExperiments:
@@ -188,12 +188,5 @@ struct AdminFailure: Error {
         case .corruptState: status = .internalServerError
         }
         message = error.description
-    }
-}
-
-/// Query parameters of admin requests (`?reason=…&limit=…`).
-enum RequestAttributesQuery {
-    static func value(_ name: String, in target: String) -> String? {
-        RequestAttributes.query(named: name, in: target)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchyardCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -32,19 +33,10 @@ public struct StateDirectory: Sendable {
         url.appendingPathComponent("stats").appendingPathComponent(Self.fileName(for: experiment) + ".stats")
     }
 
-    /// Experiment names are free text; file names keep [A-Za-z0-9._-] and escape the rest.
+    /// Experiment names are free text; file names keep [A-Za-z0-9_-] and percent-escape the rest
+    /// (no dots: a name can never become `..` or a hidden file).
     static func fileName(for name: String) -> String {
-        var out = ""
-        for byte in name.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"):
-                out.unicodeScalars.append(UnicodeScalar(byte))
-            default:
-                out += "%" + String(byte, radix: 16, uppercase: true)
-            }
-        }
-        return out
+        PercentEncoding.encode(name) { PercentEncoding.isAlphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") }
     }
 
     func read(_ file: URL) -> Data? {

@@ -111,15 +111,16 @@ final class RoutedCall: Sendable {
     }
 }
 
-/// Reads one number out of a tensor (a score output), whatever its numeric type.
+/// Reads the first element of a tensor (a score or label output), on every routed response
+/// whose experiment asks for one: straight from the raw bytes, not through a copy of the tensor.
 enum TensorScalar {
     static func first(of tensor: InferTensor) -> Double? {
         switch tensor.datatype {
-        case .fp32: return tensor.values(as: Float.self)?.first.map(Double.init)
-        case .fp64: return tensor.values(as: Double.self)?.first
-        case .int64: return tensor.values(as: Int64.self)?.first.map(Double.init)
-        case .int32: return tensor.values(as: Int32.self)?.first.map(Double.init)
-        case .bool: return tensor.values(as: Bool.self)?.first.map { $0 ? 1 : 0 }
+        case .fp32: return load(Float.self, tensor).map(Double.init)
+        case .fp64: return load(Double.self, tensor)
+        case .int64: return load(Int64.self, tensor).map(Double.init)
+        case .int32: return load(Int32.self, tensor).map(Double.init)
+        case .bool: return load(UInt8.self, tensor).map { $0 != 0 ? 1 : 0 }
         default: return nil
         }
     }
@@ -127,11 +128,22 @@ enum TensorScalar {
     /// The first element as label text: integers in decimal, strings as they are.
     static func firstText(of tensor: InferTensor) -> String? {
         switch tensor.datatype {
-        case .int64: return tensor.values(as: Int64.self)?.first.map { String($0) }
-        case .int32: return tensor.values(as: Int32.self)?.first.map { String($0) }
+        case .int64: return load(Int64.self, tensor).map { String($0) }
+        case .int32: return load(Int32.self, tensor).map { String($0) }
         case .bytes: return tensor.elements?.first.map { String(decoding: $0, as: UTF8.self) }
-        case .bool: return tensor.values(as: Bool.self)?.first.map { $0 ? "true" : "false" }
+        case .bool: return load(UInt8.self, tensor).map { $0 != 0 ? "true" : "false" }
         default: return first(of: tensor).map { String($0) }
         }
+    }
+
+    /// The first element of a raw (little-endian, as the protocol's tensors are) tensor.
+    private static func load<T: FixedWidthInteger>(_ type: T.Type, _ tensor: InferTensor) -> T? {
+        guard let raw = tensor.rawBytes, raw.count >= MemoryLayout<T>.size else { return nil }
+        return raw.withUnsafeBytes { T(littleEndian: $0.loadUnaligned(as: T.self)) }
+    }
+
+    private static func load<T: BinaryFloatingPoint>(_ type: T.Type, _ tensor: InferTensor) -> T? {
+        guard let raw = tensor.rawBytes, raw.count >= MemoryLayout<T>.size else { return nil }
+        return raw.withUnsafeBytes { $0.loadUnaligned(as: T.self) }
     }
 }

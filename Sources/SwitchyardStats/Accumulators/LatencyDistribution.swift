@@ -92,16 +92,10 @@ public struct LatencyDistribution: Sendable, Equatable {
         return out
     }
 
-    /// Latency (ns) at quantile q ∈ [0, 1] with the ⌈n·q⌉ rank convention.
+    /// Latency (ns) at quantile q ∈ [0, 1] with the ⌈n·q⌉ rank convention (one pass; see
+    /// ``LatencyRankIndex`` to ask many questions of one distribution).
     public func quantiles(_ qs: [Double]) -> [Double]? {
-        guard count > 0 else { return nil }
-        let n = Double(count)
-        let ranks = qs.map { q in UInt64(Swift.min(Swift.max((n * q).rounded(.up), 1), n)) }
-        let order = ranks.indices.sorted { ranks[$0] < ranks[$1] }
-        let sortedValues = values(atRanks: order.map { ranks[$0] })
-        var out = [Double](repeating: 0, count: qs.count)
-        for (i, index) in order.enumerated() { out[index] = sortedValues[i] }
-        return out
+        LatencyRankIndex(self).quantiles(qs)
     }
 
     /// (value, count) pairs for persistence; restoring them reproduces every bucket, and the

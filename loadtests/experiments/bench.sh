@@ -11,14 +11,7 @@ set -euo pipefail
 source "$(dirname "$0")/../lib/common.sh"
 SECS=${1:-10}; REPS=${2:-3}; LOOPS=${3:-2}
 OIP="$ROOT/loadtests/oip"
-FIX="$ROOT/Tests/Fixtures/models"; [ -f "$FIX/mlp.inputs.json" ] || FIX="$ROOT/../shared/fixtures/models"
-[ -f "$FIX/mlp.inputs.json" ] || { echo "no mlp fixture found" >&2; exit 1; }
-
-cd "$ROOT"
-"$ROOT/scripts/install-deps.sh" --with-loadtest-peers
-swift build -c release --product switchyard >/dev/null
-BIN="$ROOT/.build/release/switchyard"
-PY="$ROOT/.build/venv/bin/python"
+prepare_switchyard
 
 mkdir -p "$WORK/repo/mlp/1" "$WORK/repo/mlp/2"
 cp "$FIX/mlp.onnx" "$WORK/repo/mlp/1/model.onnx"; cp "$FIX/mlp.onnx" "$WORK/repo/mlp/2/model.onnx"

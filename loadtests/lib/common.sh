@@ -67,3 +67,15 @@ run_h2load() {
 
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+
+# prepare_switchyard: finds the mlp fixture (own, else ../shared) as $FIX, installs the peers,
+# builds the release binary, and sets $BIN and $PY (the test venv's python); run from anywhere.
+prepare_switchyard() {
+  FIX="$ROOT/Tests/Fixtures/models"; [ -f "$FIX/mlp.inputs.json" ] || FIX="$ROOT/../shared/fixtures/models"
+  [ -f "$FIX/mlp.inputs.json" ] || { echo "no mlp fixture found" >&2; exit 1; }
+  cd "$ROOT"
+  "$ROOT/scripts/install-deps.sh" --with-loadtest-peers
+  swift build -c release --product switchyard >/dev/null
+  BIN="$ROOT/.build/release/switchyard"
+  PY="$ROOT/.build/venv/bin/python"
+}

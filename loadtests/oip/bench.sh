@@ -10,14 +10,7 @@ source "$(dirname "$0")/../lib/common.sh"
 SECS=${1:-10}; REPS=${2:-3}; LOOPS=${3:-2}; MLSERVER=1
 [ "${4:-}" = "--no-mlserver" ] && MLSERVER=0
 HERE="$ROOT/loadtests/oip"
-FIX="$ROOT/Tests/Fixtures/models"; [ -f "$FIX/mlp.inputs.json" ] || FIX="$ROOT/../shared/fixtures/models"
-[ -f "$FIX/mlp.inputs.json" ] || { echo "no mlp fixture found" >&2; exit 1; }
-
-cd "$ROOT"
-"$ROOT/scripts/install-deps.sh" --with-loadtest-peers
-swift build -c release --product switchyard >/dev/null
-BIN="$ROOT/.build/release/switchyard"
-PY="$ROOT/.build/venv/bin/python"
+prepare_switchyard
 
 # Model repository with the mlp and cnn fixtures.
 for m in mlp cnn; do mkdir -p "$WORK/repo/$m/1"; cp "$FIX/$m.onnx" "$WORK/repo/$m/1/model.onnx"; done

@@ -37,7 +37,7 @@ extension Gateway {
                     duplicates += 1
                 }
             } catch {
-                // Validation above mirrors the recorder's checks; reaching this is a bug, say so.
+                // Every event passed the recorder's own checkOutcome above; reaching this is a bug, say so.
                 return writer.complete(.error(.internalServerError, "outcome not recorded: \(error) (after \(accepted) accepted)"))
             }
         }

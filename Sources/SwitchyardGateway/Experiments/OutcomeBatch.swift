@@ -98,16 +98,10 @@ struct OutcomeBatch {
                 continue
             }
             guard let value = event.value?.double else { reject("\"value\" is missing"); continue }
-            guard value.isFinite, abs(value) <= ExperimentRecorder.maximumMagnitude else {
-                reject("\"value\" must be a finite number of magnitude at most \(ExperimentRecorder.maximumMagnitude)")
-                continue
-            }
-            if metrics[metric].kind == .binary {
-                guard value == 0 || value == 1 else { reject("metric '\(name)' is binary: value must be 0, 1, true or false, got \(value)"); continue }
-                guard event.covariate == nil else { reject("metric '\(name)' is binary: covariates apply to continuous metrics only"); continue }
-            }
-            if let c = event.covariate, !(c.isFinite && abs(c) <= ExperimentRecorder.maximumMagnitude) {
-                reject("\"covariate\" must be a finite number of magnitude at most \(ExperimentRecorder.maximumMagnitude)")
+            do throws(StatsError) {
+                try stats.recorder.checkOutcome(metric: metric, value: value, covariate: event.covariate)
+            } catch {
+                reject(error.description)
                 continue
             }
             let variantName: String

@@ -87,6 +87,20 @@ public final class ExperimentRecorder: Sendable {
         guard variant >= 0 && variant < config.variants.count else {
             throw .variantOutOfRange(index: variant, variants: config.variants.count)
         }
+        try checkOutcome(metric: metric, value: value, covariate: covariate)
+        if let eventID {
+            let fp = EventDeduplicator.fingerprint(metric: metric, eventID: eventID)
+            guard dedup.withLock({ $0.insert(fp) }) else { return false }
+        }
+        let index = metric * config.variants.count + variant
+        shards[loop].state.withLock { $0.metrics[index].record(value: value, covariate: covariate) }
+        return true
+    }
+
+    /// Whether an outcome value (and covariate) is acceptable for `metric`; throws the reason if
+    /// not. `recordOutcome` checks the same; callers that must accept or refuse a whole batch
+    /// before recording any of it check every event first.
+    public func checkOutcome(metric: Int, value: Double, covariate: Double?) throws(StatsError) {
         guard metric >= 0 && metric < config.metrics.count else {
             throw .metricOutOfRange(index: metric, metrics: config.metrics.count)
         }
@@ -105,13 +119,6 @@ public final class ExperimentRecorder: Sendable {
             throw .invalidValue(metric: m.name, value: covariate,
                                 reason: "the covariate is not a finite number of magnitude at most 1e100")
         }
-        if let eventID {
-            let fp = EventDeduplicator.fingerprint(metric: metric, eventID: eventID)
-            guard dedup.withLock({ $0.insert(fp) }) else { return false }
-        }
-        let index = metric * config.variants.count + variant
-        shards[loop].state.withLock { $0.metrics[index].record(value: value, covariate: covariate) }
-        return true
     }
 
     /// Starts a new period of constant weights (a ramp, a canary step, a manual change).

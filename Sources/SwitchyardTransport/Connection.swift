@@ -63,8 +63,29 @@ public final class Connection: Selectable {
         }
     }
 
-    /// Tries to send everything queued now.
+    private var flushDeferred = false
+
+    /// Sends everything queued: at the end of the loop's current batch when called while the loop
+    /// is handling events (see `EventLoop.deferFlush`), otherwise now.
     public func flush() {
+        guard !isClosed else { return }
+        if loop.isDispatching {
+            if !flushDeferred {
+                flushDeferred = true
+                loop.deferFlush(self)
+            }
+            return
+        }
+        flushNow()
+    }
+
+    func performDeferredFlush() {
+        flushDeferred = false
+        flushNow()
+    }
+
+    /// Tries to send everything queued now.
+    private func flushNow() {
         guard !isClosed else { return }
         guard pendingBytes > 0 else {
             if closeAfterFlush { close() }
@@ -80,25 +101,23 @@ public final class Connection: Selectable {
     }
 
     private func writeQueued() throws(SystemError) {
-        let maxIOV = 64
-        var iov = [iovec](repeating: iovec(), count: maxIOV)
+        let maxIOV = EventLoop.iovecScratchCount
+        let iovp = loop.iovecScratch
         while pendingBytes > 0 {
             // Build the iovec array from the queue. The arrays are kept alive by `outbound` for the
             // duration of the call: we never mutate `outbound` before writev returns.
             var count = 0
             var i = outboundHead
-            let result: IOResult = try iov.withUnsafeMutableBufferPointer { iovp throws(SystemError) -> IOResult in
-                while i < outbound.count && count < maxIOV {
-                    let skip = i == outboundHead ? outboundOffset : 0
-                    outbound[i].withUnsafeBytes { raw in
-                        iovp[count] = iovec(iov_base: UnsafeMutableRawPointer(mutating: raw.baseAddress! + skip),
-                                            iov_len: raw.count - skip)
-                    }
-                    count += 1
-                    i += 1
+            while i < outbound.count && count < maxIOV {
+                let skip = i == outboundHead ? outboundOffset : 0
+                outbound[i].withUnsafeBytes { raw in
+                    iovp[count] = iovec(iov_base: UnsafeMutableRawPointer(mutating: raw.baseAddress! + skip),
+                                        iov_len: raw.count - skip)
                 }
-                return try Sys.writev(fd, iovp.baseAddress!, Int32(count))
+                count += 1
+                i += 1
             }
+            let result = try Sys.writev(fd, iovp, Int32(count))
             switch result {
             case .wouldBlock:
                 setWantWrite(true)
@@ -209,7 +228,7 @@ public final class Connection: Selectable {
             return
         }
         if events & EPOLLOUT.rawValue != 0 {
-            flush()
+            flushNow()
             if isClosed { return }
             if pendingBytes == 0 { handler?.connectionDidDrain(self) }
         }

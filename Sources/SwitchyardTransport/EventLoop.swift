@@ -37,6 +37,14 @@ public final class EventLoop: @unchecked Sendable {
     private(set) var registeredCount = 0
     /// Scratch buffer every read on this loop goes through; handlers copy what they keep.
     let readBuffer: UnsafeMutableRawBufferPointer
+    /// Scratch iovec array for `writev` (connections of this loop build their gather list here).
+    let iovecScratch: UnsafeMutablePointer<iovec>
+    static let iovecScratchCount = 64
+    /// True while the loop hands out the events of one `epoll_wait` (and the tasks queued with
+    /// them): connections then defer their socket writes to the end of the batch.
+    private(set) var isDispatching = false
+    /// Connections that asked to flush during the current batch, in order.
+    private var pendingFlushes: [Connection] = []
     /// The loop's clock, refreshed after every epoll_wait; cheap to read on the hot path.
     public private(set) var now: UInt64 = Sys.monotonicNanos()
     let tickIntervalNanos: UInt64
@@ -49,6 +57,8 @@ public final class EventLoop: @unchecked Sendable {
         self.epfd = try Sys.epollCreate()
         self.wakeFD = try Sys.eventfdCreate()
         self.readBuffer = .allocate(byteCount: readBufferSize, alignment: 64)
+        self.iovecScratch = .allocate(capacity: EventLoop.iovecScratchCount)
+        self.iovecScratch.initialize(repeating: iovec(), count: EventLoop.iovecScratchCount)
         self.tickIntervalNanos = tickInterval.clampedNanoseconds
         try Sys.epollControl(epfd, EPOLL_CTL_ADD, wakeFD, events: EPOLLIN.rawValue, data: UInt64(wakeFD))
     }
@@ -57,6 +67,7 @@ public final class EventLoop: @unchecked Sendable {
         Sys.close(wakeFD)
         Sys.close(epfd)
         readBuffer.deallocate()
+        iovecScratch.deallocate()
     }
 
     /// True when called on this loop's thread.
@@ -142,6 +153,7 @@ public final class EventLoop: @unchecked Sendable {
                 fatalError("\(error)")  // epoll_wait fails only on programming errors (EBADF, EINVAL)
             }
             now = Sys.monotonicNanos()
+            isDispatching = true
             for i in 0..<n {
                 let ev = events[i]
                 let fd = Int32(truncatingIfNeeded: ev.data.u64)
@@ -154,6 +166,8 @@ public final class EventLoop: @unchecked Sendable {
                 }
             }
             runTasks()
+            isDispatching = false
+            flushPending()
             if now >= nextTick {
                 nextTick = now + tickIntervalNanos
                 for case let object? in registered { object.tick(now: now) }
@@ -161,6 +175,28 @@ public final class EventLoop: @unchecked Sendable {
             }
         }
         runTasks()
+    }
+
+    /// Queues `connection` to be flushed once the current batch has been handled.
+    ///
+    /// Why: answering a request wakes the client's thread. Writing each response the moment it is
+    /// ready (read, compute, write, read, compute, write…) lets a fast client fall asleep between
+    /// two of our writes, so nearly every response pays a cross-CPU wake-up (measured: 12 % of the
+    /// server's CPU on the HTTP/1.1 health benchmark). Writing the batch's responses back to back
+    /// wakes the client once per batch; the added latency is the batch's compute time.
+    func deferFlush(_ connection: Connection) {
+        pendingFlushes.append(connection)
+    }
+
+    private func flushPending() {
+        guard !pendingFlushes.isEmpty else { return }
+        var i = 0
+        // A flush may close a connection whose handler queues more work; index, do not iterate.
+        while i < pendingFlushes.count {
+            pendingFlushes[i].performDeferredFlush()
+            i += 1
+        }
+        pendingFlushes.removeAll(keepingCapacity: true)
     }
 
     private func runTasks() {

@@ -68,7 +68,7 @@ extension HTTP2ServerSession {
         stream.method = request.method.rawValue
         stream.path = request.head.target
         stream.remoteClosed = true
-        streams[1] = stream
+        streams.insert(stream)
 
         // Fields named by `Connection` are hop-by-hop too (RFC 9110 §7.6.1).
         var dropped = Self.upgradeOnlyFields

@@ -12,7 +12,7 @@ extension HTTP2ServerSession {
             headerStream?.receivingTrailers = true
         } else {
             let stream = HTTP2Stream(id: streamID)
-            streams[streamID] = stream
+            streams.insert(stream)
             headerStream = stream
         }
     }
@@ -67,7 +67,7 @@ extension HTTP2ServerSession {
     private func deliver(_ stream: HTTP2Stream) {
         stream.delivered = true
         let request = stream.takeRequest()
-        delegate?.http2Session(self, didReceive: request, streamID: stream.id)
+        delegate.http2Session(self, didReceive: request, streamID: stream.id)
     }
 
     /// The frame carrying our END_STREAM was serialized. If the client is still sending (we
@@ -79,14 +79,14 @@ extension HTTP2ServerSession {
     }
 
     func streamClosed(streamID: Int32) {
-        guard let stream = streams.removeValue(forKey: streamID) else { return }
+        guard let stream = streams.remove(streamID) else { return }
         if headerStream === stream { headerStream = nil }
         if streamID == 1, pendingUpgradeRequest != nil {
             pendingUpgradeRequest = nil
             return
         }
         if stream.delivered && !stream.responseComplete {
-            delegate?.http2Session(self, streamCancelled: streamID)
+            delegate.http2Session(self, streamCancelled: streamID)
         }
     }
 
@@ -107,7 +107,7 @@ extension HTTP2ServerSession {
         let abandoned = streams.values.filter { $0.delivered && !$0.responseComplete }.map(\.id).sorted()
         streams.removeAll()
         for id in abandoned {
-            delegate?.http2Session(self, streamCancelled: id)
+            delegate.http2Session(self, streamCancelled: id)
         }
     }
 }

@@ -101,12 +101,16 @@ struct HTTP2HeaderBlock {
     }
 
     private mutating func appendDecimal(_ value: Int) {
-        let v = max(value, 0)
-        var divisor = 1
-        while divisor <= v / 10 { divisor *= 10 }
-        while divisor > 0 {
-            bytes.append(UInt8(ascii: "0") + UInt8(v / divisor % 10))
-            divisor /= 10
+        // Digits are produced right to left into a stack buffer, then appended in one call.
+        var v = UInt(max(value, 0))
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var i = 20
+            repeat {
+                i -= 1
+                digits[i] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: v % 10)
+                v /= 10
+            } while v > 0
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[i...]))
         }
     }
 }

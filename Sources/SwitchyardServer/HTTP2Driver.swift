@@ -63,6 +63,8 @@ final class HTTP2Driver: ConnectionHandler, ResponseSink, HTTP2SessionDelegate {
         guard !connection.isClosed else { return }
         while connection.pendingBytes < connection.highWatermark {
             var buffer: [UInt8] = []
+            // Room for a batch of small responses (HEADERS + DATA frames) without regrowing.
+            if session.wantsWrite { buffer.reserveCapacity(4096) }
             let more = session.flush(into: &buffer, limit: 64 * 1024)
             if !buffer.isEmpty { connection.write(buffer) }
             if !more || buffer.isEmpty { break }

@@ -230,7 +230,11 @@ public final class Connection: Selectable {
         if events & EPOLLOUT.rawValue != 0 {
             flushNow()
             if isClosed { return }
-            if pendingBytes == 0 { handler?.connectionDidDrain(self) }
+            if pendingBytes == 0 {
+                handler?.connectionDidDrain(self)
+                // What the handler queued on drain (more HTTP/2 frames) goes out with this batch.
+                if pendingBytes > 0 { flush() }
+            }
         }
         if events & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 {
             readAvailable()

@@ -29,6 +29,11 @@ struct HTTP2HeaderBlock {
 
     /// Connection-specific fields HTTP/2 forbids (RFC 9113 §8.2.2); a peer treats them as malformed.
     static func isConnectionSpecific(_ name: String) -> Bool {
+        // Most names have none of these lengths: no string comparison at all for them.
+        switch name.utf8.count {
+        case 2, 7, 10, 16, 17: break
+        default: return false
+        }
         switch name {
         case "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te":
             return true

@@ -6,7 +6,7 @@ import SwitchyardCore
 /// names, no connection-specific fields, required and unique pseudo-headers, pseudo-headers first,
 /// `content-length` matching the DATA received); a violating stream is reset with PROTOCOL_ERROR by
 /// the library. What is left here is building Swift values straight from the decoder's bytes
-/// (one `String` per name and value, none for pseudo-header names) and enforcing our own limits.
+/// (one `String` per name and value, none for pseudo-header names, literals for common ones) and enforcing our own limits.
 extension HTTP2Stream {
     /// Records one header field of the request head or of its trailers.
     func addField(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, maxHeaderListSize: Int) {
@@ -30,8 +30,8 @@ extension HTTP2Stream {
             addPseudoHeader(name: name, value: value)
             return
         }
-        let n = String(decoding: name, as: UTF8.self)
-        let v = String(decoding: value, as: UTF8.self)
+        let n = HTTP2KnownField.name(name) ?? String(decoding: name, as: UTF8.self)
+        let v = HTTP2KnownField.value(value) ?? String(decoding: value, as: UTF8.self)
         // Most requests carry a handful of fields: one allocation instead of growing 1, 2, 4, 8.
         if headers.isEmpty { headers.reserveCapacity(8) }
         if n == "host" {
@@ -44,7 +44,7 @@ extension HTTP2Stream {
 
     private func addPseudoHeader(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {
         if Self.bytes(name, equal: ":method") {
-            method = String(decoding: value, as: UTF8.self)
+            method = HTTP2KnownField.method(value) ?? String(decoding: value, as: UTF8.self)
         } else if Self.bytes(name, equal: ":path") {
             path = String(decoding: value, as: UTF8.self)
         } else if Self.bytes(name, equal: ":authority") {

@@ -1,3 +1,4 @@
+import Synchronization
 import SwitchyardCore
 import SwitchyardHTTP1
 import SwitchyardHTTP2
@@ -18,7 +19,10 @@ final class HTTP1Driver: ConnectionHandler, ResponseSink {
         var isContinue = false
     }
 
-    private unowned let connection: Connection
+    /// Strong on purpose: a response completed after the peer went away (offloaded inference) must
+    /// still find the connection to see that it is closed. The connection owns this driver as its
+    /// handler until `close()` clears it, which breaks the cycle.
+    private let connection: Connection
     private let shared: ServerShared
     private let local: LoopLocal
     private var parser: HTTP1RequestParser
@@ -26,7 +30,10 @@ final class HTTP1Driver: ConnectionHandler, ResponseSink {
     private var slots: [Slot] = []
     private var slotHead = 0
     private var nextToken: Int64 = 0
-    private lazy var sinkRef = LoopBound<any ResponseSink>(self, loop: connection.loop)
+    /// Made per request, not stored: a stored reference to `self` would keep every driver alive
+    /// forever (it leaked each connection's codec and nghttp2 session). In-flight writers hold the
+    /// driver only until they complete.
+    private var sinkRef: LoopBound<any ResponseSink> { LoopBound(self, loop: connection.loop) }
 
     private var lastActivity: UInt64
     private var partialSince: UInt64 = 0
@@ -42,7 +49,10 @@ final class HTTP1Driver: ConnectionHandler, ResponseSink {
         self.local = local
         self.parser = HTTP1RequestParser(limits: shared.http1Limits)
         self.lastActivity = connection.loop.now
+        shared.liveDrivers.add(1, ordering: .relaxed)
     }
+
+    deinit { shared.liveDrivers.subtract(1, ordering: .relaxed) }
 
     private var inFlight: Int { slots.count - slotHead }
 

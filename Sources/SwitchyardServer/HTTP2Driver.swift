@@ -1,3 +1,4 @@
+import Synchronization
 import SwitchyardCore
 import SwitchyardHTTP2
 import SwitchyardTransport
@@ -6,11 +7,17 @@ import SwitchyardTransport
 /// responder, responses back into the session, and session output to the socket — pulled only
 /// while the connection's write queue is below its high watermark (backpressure).
 final class HTTP2Driver: ConnectionHandler, ResponseSink, HTTP2SessionDelegate {
-    private unowned let connection: Connection
+    /// Strong on purpose: a response completed after the peer went away (offloaded inference) must
+    /// still find the connection to see that it is closed. The connection owns this driver as its
+    /// handler until `close()` clears it, which breaks the cycle.
+    private let connection: Connection
     private let shared: ServerShared
     private let local: LoopLocal
     private var session: HTTP2ServerSession!
-    private lazy var sinkRef = LoopBound<any ResponseSink>(self, loop: connection.loop)
+    /// Made per request, not stored: a stored reference to `self` would keep every driver alive
+    /// forever (it leaked each connection's codec and nghttp2 session). In-flight writers hold the
+    /// driver only until they complete.
+    private var sinkRef: LoopBound<any ResponseSink> { LoopBound(self, loop: connection.loop) }
     /// True while nghttp2 is inside `receive`: output may not be pulled re-entrantly.
     private var receiving = false
     private var lastActivity: UInt64
@@ -21,6 +28,8 @@ final class HTTP2Driver: ConnectionHandler, ResponseSink, HTTP2SessionDelegate {
         self.shared = shared
         self.local = local
         self.lastActivity = connection.loop.now
+        // Fully initialized from here, so `deinit` runs (and balances this) even if init fails below.
+        shared.liveDrivers.add(1, ordering: .relaxed)
         do {
             if let (request, payload) = upgrade {
                 session = try HTTP2ServerSession(upgrading: request, settingsPayload: payload,
@@ -32,6 +41,8 @@ final class HTTP2Driver: ConnectionHandler, ResponseSink, HTTP2SessionDelegate {
             return nil
         }
     }
+
+    deinit { shared.liveDrivers.subtract(1, ordering: .relaxed) }
 
     /// After an h2c upgrade: feed what the client sent after its HTTP/1.1 request (its preface).
     func start(buffered: [UInt8]) {

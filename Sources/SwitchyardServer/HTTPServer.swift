@@ -1,3 +1,4 @@
+import Synchronization
 import SwitchyardCore
 import SwitchyardHTTP1
 import SwitchyardHTTP2
@@ -12,6 +13,9 @@ final class ServerShared: Sendable {
     let idleTimeoutNs: UInt64
     let headerTimeoutNs: UInt64
     let bodyTimeoutNs: UInt64
+    /// Connection drivers alive (HTTP/1.1 and HTTP/2): lets tests prove that a closed connection's
+    /// driver, codec and nghttp2 session are freed once its last in-flight response is settled.
+    let liveDrivers = Atomic<Int>(0)
 
     init(configuration: ServerConfiguration, responder: any HTTPResponder) {
         self.configuration = configuration
@@ -49,6 +53,9 @@ public final class HTTPServer: Sendable {
     /// The bound address (the resolved port when configured with port 0).
     public var localAddress: SocketAddress { tcp.localAddress }
     public var connectionCount: Int { tcp.connectionCount }
+    /// HTTP/1.1 and HTTP/2 connection drivers still allocated (0 once every connection is closed
+    /// and every response it was owed has been completed or dropped).
+    public var liveDriverCount: Int { shared.liveDrivers.load(ordering: .relaxed) }
 
     /// Stops accepting, lets in-flight requests finish (HTTP/2 peers get GOAWAY), waits up to `deadline`.
     @discardableResult

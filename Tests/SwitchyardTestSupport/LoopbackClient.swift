@@ -51,6 +51,12 @@ public final class LoopbackClient {
     public func receiveUntilClose() -> [UInt8] { receive(count: Int.max) }
 
     public func shutdownWrite() { shutdown(fd, Int32(SHUT_WR)) }
+
+    /// Makes the close at deinit a reset (SO_LINGER 0), as a client that crashes or gives up does.
+    public func resetOnClose() {
+        var l = linger(l_onoff: 1, l_linger: 0)
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, socklen_t(MemoryLayout<linger>.size))
+    }
 }
 
 public struct TestError: Error, CustomStringConvertible {

@@ -126,7 +126,7 @@ extension Gateway {
     private func execute(_ request: InferRequest, on served: ModelRepository.Served, context: RequestContext, reply: GRPCReply,
                          routed: RoutedCall?) {
         let t0 = monotonicNanos()
-        runner.run(request, on: served, loop: context.loop) { [self] outcome in
+        runner.run(request, on: served, loop: context.loop, isAbandoned: { reply.writer.isAbandoned }) { [self] outcome in
             switch outcome.result {
             case .failure(let error):
                 served.stats.recordFailure(total: monotonicNanos() &- context.receivedAt)

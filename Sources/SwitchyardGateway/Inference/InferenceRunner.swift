@@ -34,9 +34,10 @@ public struct InferenceRunner: Sendable {
 
     /// Runs `request` and calls `completion` on `loop` — synchronously when inline.
     public func run(_ request: InferRequest, on served: ModelRepository.Served, loop: EventLoop,
+                    isAbandoned: @escaping @Sendable () -> Bool = { false },
                     completion: @escaping @Sendable (Outcome) -> Void) {
         if let outcome = runInline(request, on: served) { return completion(outcome) }
-        offload(request, on: served, loop: loop, completion: completion)
+        offload(request, on: served, loop: loop, isAbandoned: isAbandoned, completion: completion)
     }
 
     /// Runs `request` here and now if it is cheap enough to run on the loop; nil otherwise.
@@ -48,12 +49,24 @@ public struct InferenceRunner: Sendable {
 
     /// Runs `request` on the offload pool; `completion` runs on `loop` (also when the pool is full,
     /// with an "overloaded" failure).
+    ///
+    /// `isAbandoned` is asked when the job reaches a worker: if the client has gone by then (its
+    /// connection closed while the request waited in the queue), the model is not run and the
+    /// outcome is a `cancelled` failure. Without this, clients that send heavy requests and hang
+    /// up could keep every worker busy computing answers nobody reads.
     public func offload(_ request: InferRequest, on served: ModelRepository.Served, loop: EventLoop,
+                        isAbandoned: @escaping @Sendable () -> Bool = { false },
                         completion: @escaping @Sendable (Outcome) -> Void) {
         let model = served.model
         let names = request.outputs?.map(\.name)
         let inputs = request.inputs
-        let submitted = offload.submit(returningTo: loop, { Self.execute(model, inputs, names) }, completion: completion)
+        let submitted = offload.submit(returningTo: loop, {
+            if isAbandoned() {
+                return Outcome(result: .failure(KServeError(.cancelled, "the client closed the connection before the request ran")),
+                               inferNanos: 0, startedAt: monotonicNanos())
+            }
+            return Self.execute(model, inputs, names)
+        }, completion: completion)
         if !submitted {
             completion(Outcome(result: .failure(KServeError(.unavailable, "server overloaded: \(offload.maxPending) inference requests already queued")),
                                inferNanos: 0, startedAt: monotonicNanos()))

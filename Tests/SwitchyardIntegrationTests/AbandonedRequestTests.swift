@@ -1,0 +1,95 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import SwitchyardGateway
+import SwitchyardCore
+import SwitchyardKServe
+import SwitchyardServer
+import SwitchyardTestSupport
+import SwitchyardTransport
+
+/// A model that only counts how often it runs.
+final class CountingModel: ServableModel {
+    let calls = Atomic<Int>(0)
+    let name = "counting"
+    let version = "1"
+    let platform = "test"
+    let inputs: [TensorMetadata] = []
+    let outputs: [TensorMetadata] = []
+    let maxBatchSize = 0
+    let nanosPerRow: UInt64 = 1_000_000
+    func infer(inputs: [InferTensor], outputs: [String]?) throws(KServeError) -> [InferTensor] {
+        calls.add(1, ordering: .relaxed)
+        return []
+    }
+}
+
+/// Captures the writer a responder was given, to look at it after the client left.
+final class WriterBox: Sendable {
+    let writer = Mutex<ResponseWriter?>(nil)
+}
+
+/// Work queued for a client that has gone is not computed.
+@Suite struct AbandonedRequestTests {
+    @Test func offloadedRequestOfAGoneClientIsNotRun() throws {
+        let group = try EventLoopGroup(count: 1)
+        group.start()
+        defer { group.stopAndJoin() }
+        let model = CountingModel()
+        let served = ModelRepository.Served(model: model, stats: ModelStatsRecorder(name: "counting", version: "1"))
+        let runner = InferenceRunner(offload: OffloadPool(name: "test"), inlineThresholdNanos: 0)
+        let request = InferRequest(inputs: [])
+        let results = Mutex<[String]>([])
+        let done = DispatchSemaphore(value: 0)
+        for abandoned in [true, false] {
+            runner.offload(request, on: served, loop: group.loops[0], isAbandoned: { abandoned }) { outcome in
+                switch outcome.result {
+                case .success: results.withLock { $0.append("ran") }
+                case .failure(let error): results.withLock { $0.append("\(error.kind): \(error.message)") }
+                }
+                done.signal()
+            }
+            #expect(done.wait(timeout: .now() + 5) == .success)
+        }
+        let got = results.withLock { $0 }
+        #expect(got.count == 2)
+        #expect(got.first?.hasPrefix("cancelled: the client closed the connection") == true, "\(got)")
+        #expect(got.last == "ran")
+        #expect(model.calls.load(ordering: .relaxed) == 1)
+    }
+
+    /// Waits up to 3 s for the captured writer to report its connection gone.
+    private func becomesAbandoned(_ box: WriterBox) -> Bool {
+        for _ in 0..<300 {
+            if box.writer.withLock({ $0?.isAbandoned ?? false }) { return true }
+            usleep(10_000)
+        }
+        return false
+    }
+
+    @Test func writerReportsAbandonedOnceAnHTTP1ClientResets() throws {
+        let box = WriterBox()
+        let holder = ClosureResponder { _, _, writer in box.writer.withLock { $0 = writer } }   // never answers
+        let s = try TestServer(responder: holder); defer { s.stop() }
+        do {
+            let c = try LoopbackClient(port: s.port)
+            try c.send("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi")
+            for _ in 0..<300 where box.writer.withLock({ $0 == nil }) { usleep(10_000) }
+            let writer = try #require(box.writer.withLock { $0 })
+            #expect(!writer.isAbandoned)
+            // A plain FIN is a half-close, which HTTP/1.1 allows after a request: the answer is
+            // still owed. A reset means the client is gone.
+            c.resetOnClose()
+        }
+        #expect(becomesAbandoned(box))
+    }
+
+    @Test func writerReportsAbandonedOnceAnHTTP2ClientLeaves() throws {
+        let box = WriterBox()
+        let holder = ClosureResponder { _, _, writer in box.writer.withLock { $0 = writer } }   // never answers
+        let s = try TestServer(responder: holder); defer { s.stop() }
+        let r = try curl(["--http2-prior-knowledge", "--max-time", "0.5", "--data-binary", "hi", "\(s.base)/x"])
+        #expect(r.status != 0)   // curl gave up waiting
+        #expect(becomesAbandoned(box))
+    }
+}

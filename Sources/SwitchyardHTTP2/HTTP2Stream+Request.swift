@@ -72,7 +72,9 @@ extension HTTP2Stream {
     /// The assembled request. Moves the body out (the stream keeps no second reference, so the
     /// application owns a uniquely referenced array).
     func takeRequest() -> HTTPRequest {
-        var fields = headers
+        // Take the list out first: appending to a copy that `headers` still shares would copy it.
+        var fields = HTTPHeaders()
+        swap(&fields, &headers)
         if !hasHost, let authority {
             fields.addLowercased(name: "host", value: authority)
         }
@@ -81,7 +83,6 @@ extension HTTP2Stream {
         let head = HTTPRequestHead(method: HTTPMethod(method ?? ""), target: target, version: .http2, headers: fields)
         let request = HTTPRequest(head: head, body: body, trailers: trailers)
         body = []
-        headers = HTTPHeaders()
         trailers = nil
         return request
     }

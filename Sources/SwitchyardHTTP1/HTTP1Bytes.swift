@@ -41,17 +41,6 @@ enum HTTP1Bytes {
         return true
     }
 
-    /// Whether `start..<end` equals `literal` byte for byte.
-    @inline(__always)
-    static func equals(_ p: UnsafeRawBufferPointer, _ start: Int, _ end: Int, _ literal: StaticString) -> Bool {
-        guard end - start == literal.utf8CodeUnitCount else { return false }
-        let lit = literal.utf8Start
-        for k in 0..<(end - start) where p[start + k] != lit[k] {
-            return false
-        }
-        return true
-    }
-
     /// The next element of a comma-separated list (`#element` of RFC 9110 §5.6.1) starting at `pos`,
     /// trimmed of OWS; advances `pos` past the comma. Returns nil once the list is exhausted (`pos`
     /// past `end`). Empty elements, including one after a trailing comma, come back as empty ranges

@@ -73,7 +73,7 @@ struct HTTP1HeadParser {
         } else {
             name = HTTP1Bytes.lowercasedString(p, start, nameEnd)
         }
-        let value = HTTP1KnownHeader.commonValue(p, valueStart, valueEnd) ?? HTTP1Bytes.string(p, valueStart, valueEnd)
+        let value = HTTPCommonText.value(UnsafeRawBufferPointer(rebasing: p[valueStart..<valueEnd])) ?? HTTP1Bytes.string(p, valueStart, valueEnd)
         if headers.isEmpty { headers.reserveCapacity(8) }   // one allocation, not growth through 1, 2, 4, 8
         headers.addLowercased(name: name, value: value)
     }

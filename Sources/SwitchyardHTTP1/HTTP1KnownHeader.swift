@@ -50,22 +50,4 @@ enum HTTP1KnownHeader {
         }
         return nil
     }
-
-    /// Values common enough to skip decoding (the JSON content type is on every inference request
-    /// and, at 16 bytes, one byte too long for Swift's inline small strings).
-    @inline(__always)
-    static func commonValue(_ p: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> String? {
-        switch end - start {
-        case 16:
-            if HTTP1Bytes.equals(p, start, end, "application/json") {
-                return "application/json"
-            }
-        case 24:
-            if HTTP1Bytes.equals(p, start, end, "application/octet-stream") {
-                return "application/octet-stream"
-            }
-        default: break
-        }
-        return nil
-    }
 }

@@ -32,10 +32,7 @@ struct HTTP1RequestLine {
     /// Common methods come back as the shared constants (their Strings are literals, not decoded).
     @inline(__always)
     private static func method(_ p: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> HTTPMethod {
-        let n = end - start
-        if n == 3 && p[start] == 71 && p[start + 1] == 69 && p[start + 2] == 84 { return .GET }
-        if n == 4 && p[start] == 80 && p[start + 1] == 79 && p[start + 2] == 83 && p[start + 3] == 84 { return .POST }
-        return HTTPMethod(HTTP1Bytes.string(p, start, end))
+        HTTPMethod(bytes: UnsafeRawBufferPointer(rebasing: p[start..<end]))
     }
 
     /// `HTTP/1.1` and `HTTP/1.0` are served; any other well-formed `HTTP/<digits>[.<digits>]` is 505;

@@ -65,7 +65,7 @@ extension HTTP2ServerSession {
     /// HTTP/1.1) and keeps the request, rewritten as HTTP/2, for delivery.
     func registerUpgradedStream(_ request: HTTPRequest) {
         let stream = HTTP2Stream(id: 1)
-        stream.method = request.method.rawValue
+        stream.method = request.method
         stream.path = request.head.target
         stream.remoteClosed = true
         streams.insert(stream)

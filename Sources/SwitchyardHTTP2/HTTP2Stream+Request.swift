@@ -31,7 +31,7 @@ extension HTTP2Stream {
             return
         }
         let n = HTTP2KnownField.name(name) ?? String(decoding: name, as: UTF8.self)
-        let v = HTTP2KnownField.value(value) ?? String(decoding: value, as: UTF8.self)
+        let v = HTTPCommonText.value(value) ?? String(decoding: value, as: UTF8.self)
         // Most requests carry a handful of fields: one allocation instead of growing 1, 2, 4, 8.
         if headers.isEmpty { headers.reserveCapacity(8) }
         if n == "host" {
@@ -43,11 +43,11 @@ extension HTTP2Stream {
     }
 
     private func addPseudoHeader(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {
-        if Self.bytes(name, equal: ":method") {
-            method = HTTP2KnownField.method(value) ?? String(decoding: value, as: UTF8.self)
-        } else if Self.bytes(name, equal: ":path") {
+        if HTTPCommonText.equals(name, ":method") {
+            method = HTTPMethod(bytes: value)
+        } else if HTTPCommonText.equals(name, ":path") {
             path = String(decoding: value, as: UTF8.self)
-        } else if Self.bytes(name, equal: ":authority") {
+        } else if HTTPCommonText.equals(name, ":authority") {
             authority = String(decoding: value, as: UTF8.self)
         }
         // :scheme (validated by nghttp2) and :protocol carry nothing the gateway routes on.
@@ -80,7 +80,7 @@ extension HTTP2Stream {
         }
         // CONNECT carries no :path; its target is the authority (RFC 9113 §8.5).
         let target = path ?? authority ?? ""
-        let head = HTTPRequestHead(method: HTTPMethod(method ?? ""), target: target, version: .http2, headers: fields)
+        let head = HTTPRequestHead(method: method ?? HTTPMethod(""), target: target, version: .http2, headers: fields)
         let request = HTTPRequest(head: head, body: body, trailers: trailers)
         body = []
         trailers = nil
@@ -89,11 +89,4 @@ extension HTTP2Stream {
 
     /// Bodies declared larger than this grow by doubling past it.
     static let maxUpfrontBodyReservation = 1 << 20
-
-    private static func bytes(_ buffer: UnsafeRawBufferPointer, equal literal: StaticString) -> Bool {
-        guard buffer.count == literal.utf8CodeUnitCount else { return false }
-        let lit = literal.utf8Start
-        for i in 0..<buffer.count where buffer[i] != lit[i] { return false }
-        return true
-    }
 }

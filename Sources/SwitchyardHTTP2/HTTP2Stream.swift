@@ -9,7 +9,7 @@ final class HTTP2Stream {
     let id: Int32
 
     // MARK: Request side
-    var method: String?
+    var method: HTTPMethod?
     var path: String?
     var authority: String?
     var headers = HTTPHeaders()
@@ -40,7 +40,7 @@ final class HTTP2Stream {
 
     init(id: Int32) { self.id = id }
 
-    var isHeadRequest: Bool { method == "HEAD" }
+    var isHeadRequest: Bool { method == .HEAD }
 
     /// Copies the next slice of the response body into nghttp2's frame buffer. Returns the bytes
     /// copied and whether the body is exhausted (the buffer is released then: nothing re-reads it).

@@ -1,0 +1,46 @@
+/// Request text common enough to be returned as string literals instead of decoded from bytes.
+///
+/// Both codecs (HTTP/1.1 and HTTP/2) meet these on nearly every request. A decoded `String` costs a
+/// UTF-8 validation pass and, past 15 bytes, an allocation; a literal is immortal and never
+/// validated or reference-counted. Inlinable: the codecs call these per header field from
+/// other modules, where a plain call measured a few percent of an HTTP/2 request.
+public enum HTTPCommonText {
+    /// The literal for a common header value (content types of inference and gRPC requests, the
+    /// `te` and `accept` values clients send by default), or nil.
+    @inlinable
+    public static func value(_ b: UnsafeRawBufferPointer) -> String? {
+        switch b.count {
+        case 3: return equals(b, "*/*") ? "*/*" : nil
+        case 8: return equals(b, "trailers") ? "trailers" : nil
+        case 13: return equals(b, "gzip, deflate") ? "gzip, deflate" : nil
+        case 16:
+            if equals(b, "application/json") { return "application/json" }
+            return equals(b, "application/grpc") ? "application/grpc" : nil
+        case 24: return equals(b, "application/octet-stream") ? "application/octet-stream" : nil
+        default: return nil
+        }
+    }
+
+    /// True when `b` holds exactly the bytes of `literal`.
+    @inlinable @inline(__always)
+    public static func equals(_ b: UnsafeRawBufferPointer, _ literal: StaticString) -> Bool {
+        guard b.count == literal.utf8CodeUnitCount else { return false }
+        let l = literal.utf8Start
+        for i in 0..<b.count where b[i] != l[i] { return false }
+        return true
+    }
+}
+
+extension HTTPMethod {
+    /// The method named by `bytes`: the shared constants for GET, POST and HEAD (no decoding),
+    /// otherwise the decoded text.
+    @inlinable
+    public init(bytes b: UnsafeRawBufferPointer) {
+        switch b.count {
+        case 3 where HTTPCommonText.equals(b, "GET"): self = .GET
+        case 4 where HTTPCommonText.equals(b, "POST"): self = .POST
+        case 4 where HTTPCommonText.equals(b, "HEAD"): self = .HEAD
+        default: self.init(String(decoding: b, as: UTF8.self))
+        }
+    }
+}

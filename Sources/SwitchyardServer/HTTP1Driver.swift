@@ -34,8 +34,6 @@ final class HTTP1Driver: ConnectionHandler, ResponseSink {
     /// forever (it leaked each connection's codec and nghttp2 session). In-flight writers hold the
     /// driver only until they complete.
     private var sinkRef: LoopBound<any ResponseSink> { LoopBound(self, loop: connection.loop) }
-    /// Shared with this connection's response writers: set when the connection closes.
-    private let liveness = ConnectionLiveness()
 
     private var lastActivity: UInt64
     private var partialSince: UInt64 = 0
@@ -101,7 +99,7 @@ final class HTTP1Driver: ConnectionHandler, ResponseSink {
             if !keep { stopReading = true }
             let context = RequestContext(loop: connection.loop, remoteAddress: connection.remoteAddress,
                                          wireProtocol: .http1, receivedAt: now)
-            shared.responder.respond(to: request, context: context, writer: ResponseWriter(sink: sinkRef, token: token, liveness: liveness))
+            shared.responder.respond(to: request, context: context, writer: ResponseWriter(sink: sinkRef, token: token, liveness: connection.liveness))
         }
     }
 
@@ -201,8 +199,6 @@ final class HTTP1Driver: ConnectionHandler, ResponseSink {
     }
 
     // MARK: lifecycle
-
-    func connectionDidClose(_ connection: Connection) { liveness.markClosed() }
 
     func connectionDidReadEOF(_ connection: Connection) {
         stopReading = true

@@ -18,8 +18,6 @@ final class HTTP2Driver: ConnectionHandler, ResponseSink, HTTP2SessionDelegate {
     /// forever (it leaked each connection's codec and nghttp2 session). In-flight writers hold the
     /// driver only until they complete.
     private var sinkRef: LoopBound<any ResponseSink> { LoopBound(self, loop: connection.loop) }
-    /// Shared with this connection's response writers: set when the connection closes.
-    private let liveness = ConnectionLiveness()
     /// True while nghttp2 is inside `receive`: output may not be pulled re-entrantly.
     private var receiving = false
     private var lastActivity: UInt64
@@ -90,7 +88,7 @@ final class HTTP2Driver: ConnectionHandler, ResponseSink, HTTP2SessionDelegate {
     func http2Session(_ session: HTTP2ServerSession, didReceive request: HTTPRequest, streamID: Int32) {
         let context = RequestContext(loop: connection.loop, remoteAddress: connection.remoteAddress,
                                      wireProtocol: .http2, receivedAt: connection.loop.now)
-        shared.responder.respond(to: request, context: context, writer: ResponseWriter(sink: sinkRef, token: Int64(streamID), liveness: liveness))
+        shared.responder.respond(to: request, context: context, writer: ResponseWriter(sink: sinkRef, token: Int64(streamID), liveness: connection.liveness))
     }
 
     func http2Session(_ session: HTTP2ServerSession, streamCancelled streamID: Int32) {}
@@ -111,8 +109,6 @@ final class HTTP2Driver: ConnectionHandler, ResponseSink, HTTP2SessionDelegate {
     // MARK: lifecycle
 
     func connectionDidDrain(_ connection: Connection) { flushSession() }
-
-    func connectionDidClose(_ connection: Connection) { liveness.markClosed() }
 
     func connectionDidReadEOF(_ connection: Connection) {
         connection.close(afterFlush: true)

@@ -1,4 +1,3 @@
-import Synchronization
 import SwitchyardCore
 import SwitchyardTransport
 
@@ -45,9 +44,9 @@ protocol ResponseSink: AnyObject {
 public struct ResponseWriter: Sendable {
     let sink: LoopBound<any ResponseSink>
     let token: Int64
-    let liveness: ConnectionLiveness?
+    let liveness: ConnectionLiveness
 
-    init(sink: LoopBound<any ResponseSink>, token: Int64, liveness: ConnectionLiveness? = nil) {
+    init(sink: LoopBound<any ResponseSink>, token: Int64, liveness: ConnectionLiveness) {
         self.sink = sink
         self.token = token
         self.liveness = liveness
@@ -56,7 +55,7 @@ public struct ResponseWriter: Sendable {
     /// True once the connection that carried the request has closed: nobody will read the
     /// response, so work not yet started for it (an offloaded inference) can be skipped.
     /// Readable from any thread.
-    public var isAbandoned: Bool { liveness?.isClosed ?? false }
+    public var isAbandoned: Bool { liveness.isClosed }
 
     public func complete(_ response: HTTPResponse) {
         let loop = sink.loop
@@ -67,14 +66,6 @@ public struct ResponseWriter: Sendable {
             loop.execute { sink.value.complete(token: token, response: response) }
         }
     }
-}
-
-/// Whether a connection is still open, readable from any thread (the drivers set it when their
-/// connection closes; offloaded work checks it before it starts).
-final class ConnectionLiveness: Sendable {
-    private let closed = Atomic<Bool>(false)
-    var isClosed: Bool { closed.load(ordering: .relaxed) }
-    func markClosed() { closed.store(true, ordering: .relaxed) }
 }
 
 /// A responder made from a closure, for tests and small endpoints.

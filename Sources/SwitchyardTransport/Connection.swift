@@ -31,6 +31,9 @@ public final class Connection: Selectable {
     private var readPausedByBackpressure = false
     private var closeAfterFlush = false
     public private(set) var isClosed = false
+    /// The same fact as `isClosed`, readable from any thread: response writers carry it so that
+    /// offloaded work can see that its client has gone before it starts.
+    public let liveness = ConnectionLiveness()
     private var readEOF = false
     let onClose: (Connection) -> Void
     /// Identifies the server that accepted it (several servers can share a loop group).
@@ -205,6 +208,7 @@ public final class Connection: Selectable {
             return
         }
         isClosed = true
+        liveness.markClosed()
         loop.deregister(fd)
         Sys.close(fd)
         outbound.removeAll()

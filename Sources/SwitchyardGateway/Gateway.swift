@@ -14,14 +14,14 @@ final class GatewayLoopState {
     var experimentsView: ExperimentsView?
     private var randomState: UInt64
     private var requests: UInt64 = 0
-    private let idPrefix: String
+    private let idPrefix: [UInt8]
 
     init(loop: Int) {
         var generator = SystemRandomNumberGenerator()
         randomState = generator.next()
         // Short enough that ids stay within Swift's 15-byte inline strings (no allocation) for
         // the first 36^8 requests of a loop.
-        idPrefix = String(generator.next() & 0xFFFF, radix: 16) + "-\(loop)-"
+        idPrefix = Array((String(generator.next() & 0xFFFF, radix: 16) + "-\(loop)-").utf8)
     }
 
     /// SplitMix64 over a per-loop counter: fast, statistically sound for routing draws, seeded
@@ -32,9 +32,24 @@ final class GatewayLoopState {
     }
 
     /// A request id for requests that bring none (the unit of non-sticky assignments).
+    /// Written straight into the string's storage: `String(_:radix:)` plus a concatenation cost
+    /// about 0.4 µs per routed request.
     func nextRequestID() -> String {
         requests &+= 1
-        return idPrefix + String(requests, radix: 36)
+        var n = requests, digits = 0
+        while n > 0 { digits += 1; n /= 36 }
+        return idPrefix.withUnsafeBufferPointer { prefix in
+            String(unsafeUninitializedCapacity: prefix.count + digits) { out in
+                _ = out.initialize(from: prefix)
+                var n = requests
+                for i in stride(from: prefix.count + digits - 1, through: prefix.count, by: -1) {
+                    let d = UInt8(n % 36)
+                    out[i] = d < 10 ? UInt8(ascii: "0") + d : UInt8(ascii: "a") + d - 10
+                    n /= 36
+                }
+                return prefix.count + digits
+            }
+        }
     }
 }
 

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Testing
 @testable import SwitchyardRouting
@@ -8,7 +9,7 @@ import Testing
 
     @Test func roundTrip() throws {
         let token = signer.sign(experiment: "fraud", variant: "candidate", unit: "user-42", issuedAt: 1_700_000_000)
-        #expect(token.hasPrefix("sy1."))
+        #expect(token.hasPrefix("sy2."))
         #expect(token.allSatisfy { $0.isLetter || $0.isNumber || "-_.".contains($0) }, "URL-safe")
         let claims = try signer.verify(token, experiment: "fraud", now: 1_700_000_100, maxAgeSeconds: 3600)
         #expect(claims == AssignmentClaims(experiment: "fraud", variant: "candidate", unit: "user-42",
@@ -44,20 +45,22 @@ import Testing
         let parts = token.split(separator: ".").map(String.init)
         // Forge: the same claims with another variant, carrying the original tag.
         let forged = AssignmentClaims(experiment: "fraud", variant: "candidate", unit: "u", issuedAt: 1, keyID: "k2")
-        let forgedToken = "sy1.\(Base64URL.encode(AssignmentTokenSigner.encode(forged))).\(parts[2])"
+        let forgedToken = "sy2.\(Base64URL.encode(AssignmentTokenSigner.encode(forged))).\(parts[2])"
         #expect(throws: TokenError.badSignature) { try signer.verify(forgedToken) }
         // Flip every single character of the payload in turn: never accepted.
         var payload = Array(parts[1])
         for i in payload.indices {
             let original = payload[i]
             payload[i] = original == "A" ? "B" : "A"
-            let mutated = "sy1.\(String(payload)).\(parts[2])"
+            let mutated = "sy2.\(String(payload)).\(parts[2])"
             #expect(throws: TokenError.self) { try signer.verify(mutated) }
             payload[i] = original
         }
         var tag = Array(parts[2])
         tag[0] = tag[0] == "A" ? "B" : "A"
-        #expect(throws: TokenError.badSignature) { try signer.verify("sy1.\(parts[1]).\(String(tag))") }
+        #expect(throws: TokenError.badSignature) { try signer.verify("sy2.\(parts[1]).\(String(tag))") }
+        // The same payload and tag presented as the other version: the other MAC, so refused.
+        #expect(throws: TokenError.badSignature) { try signer.verify("sy1.\(parts[1]).\(parts[2])") }
     }
 
     @Test func malformedTokensSayWhy() {
@@ -112,14 +115,47 @@ import Testing
     }
 
     @Test(arguments: ["a secret of sixteen bytes+", String(repeating: "long key ", count: 12)])
-    func preKeyedTagsEqualCryptoHMACAcrossManyUses(secret: String) {
+    func tagsEqualSipHashUnderTheDerivedKey(secret: String) {
         let signer = AssignmentTokenSigner(TokenConfig(current: TokenKey(keyID: "k", secret: secret)))
         for i in 0..<50 {
             let token = signer.sign(experiment: "e", variant: "v\(i % 3)", unit: "unit-\(i)" + String(repeating: "x", count: i * 3),
                                     issuedAt: Int64(i))
             let parts = token.split(separator: ".")
             let payload = Base64URL.decode(parts[1])!
-            #expect(Base64URL.decode(parts[2]) == AssignmentTokenSigner.tag(payload, key: Array(secret.utf8)))
+            #expect(Base64URL.decode(parts[2]) == AssignmentTokenSigner.tagV2(payload, secret: Array(secret.utf8)))
+            #expect(Base64URL.decode(parts[2]) != AssignmentTokenSigner.tag(payload, key: Array(secret.utf8)))
         }
+    }
+
+    /// The key is the first 16 bytes of HMAC-SHA256(secret, "switchyard-assignment-v2"), computed
+    /// here with the library directly; the tag is SipHash-2-4-128 under it.
+    @Test func v2KeyDerivation() {
+        let secret = Array("derivation-secret-0123".utf8)
+        let payload = AssignmentTokenSigner.encode(AssignmentClaims(experiment: "e", variant: "v", unit: "u", issuedAt: 7, keyID: "k"))
+        var mac = HMAC<SHA256>(key: SymmetricKey(data: secret))
+        mac.update(data: Array("switchyard-assignment-v2".utf8))
+        let sip = SipHash24(key: Array(mac.finalize()))
+        let words = payload.withUnsafeBytes { sip.hash128($0) }
+        let expected = withUnsafeBytes(of: (words.low.littleEndian, words.high.littleEndian)) { Array($0) }
+        #expect(AssignmentTokenSigner.tagV2(payload, secret: secret) == expected)
+    }
+
+    /// Tokens handed out by earlier releases (HMAC-SHA256, `sy1`) still verify, so outcomes for
+    /// them are accepted after an upgrade; tampering with them is still refused.
+    @Test func v1TokensStillVerify() throws {
+        let claims = AssignmentClaims(experiment: "fraud", variant: "control", unit: "user-7", issuedAt: 1_700_000_000, keyID: "k1")
+        let payload = AssignmentTokenSigner.encode(claims)
+        let tag = AssignmentTokenSigner.tag(payload, key: Array("old-secret-0123456789".utf8))
+        let token = "sy1.\(Base64URL.encode(payload)).\(Base64URL.encode(tag))"
+        #expect(try signer.verify(token, experiment: "fraud") == claims)
+        var forged = claims
+        forged.variant = "candidate"
+        let forgedToken = "sy1.\(Base64URL.encode(AssignmentTokenSigner.encode(forged))).\(Base64URL.encode(tag))"
+        #expect(throws: TokenError.badSignature) { try signer.verify(forgedToken) }
+    }
+
+    @Test func payloadLayout() {
+        let bytes = AssignmentTokenSigner.encode(AssignmentClaims(experiment: "ex", variant: "v", unit: "", issuedAt: 0x0102, keyID: "k"))
+        #expect(bytes == [0, 0, 0, 0, 0, 0, 1, 2, 0, 1, 0x6b, 0, 2, 0x65, 0x78, 0, 1, 0x76, 0, 0])
     }
 }

@@ -20,8 +20,8 @@ import SwitchyardGateway
         #expect(variants.count == 1, "\(variants)")
         let variant = try #require(variants.first)
         #expect(["control", "candidate"].contains(variant))
-        #expect(triton.allSatisfy { $0["token"] as? String == "sy1." && $0["probabilities"] as? Int == 4 })
-        #expect(grpcio.allSatisfy { $0["token"] as? String == "sy1." && $0["experiment"] as? String == "ab" })
+        #expect(triton.allSatisfy { $0["token"] as? String == "sy2." && $0["probabilities"] as? Int == 4 })
+        #expect(grpcio.allSatisfy { $0["token"] as? String == "sy2." && $0["experiment"] as? String == "ab" })
         let version = variant == "control" ? "1" : "2"
         #expect(grpcio.allSatisfy { $0["model_version"] as? String == version })
         let direct = try #require(result["direct"] as? [String: Any])

@@ -92,7 +92,7 @@ import SwitchyardRouting
             payload.replaceSubrange(range, with: Array(other.utf8))
             payload[range.lowerBound - 1] = UInt8(other.utf8.count)
         }
-        let forged = "sy1.\(Data(payload).base64EncodedString().replacingOccurrences(of: "=", with: "").replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")).\(parts[2])"
+        let forged = "\(parts[0]).\(Data(payload).base64EncodedString().replacingOccurrences(of: "=", with: "").replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")).\(parts[2])"
         let batch = #"{"events":[{"token":"\#(token)","metric":"converted","value":1},{"token":"\#(forged)","metric":"converted","value":1}]}"#
         let refused = try c.post("/v2/experiments/checkout/outcomes", json: batch)
         #expect(refused.status == 400)

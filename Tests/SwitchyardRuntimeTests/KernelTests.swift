@@ -4,7 +4,8 @@ import Testing
 
 /// The SIMD kernels against their plain references, over awkward sizes (tails in every loop).
 @Suite struct KernelTests {
-    @Test(arguments: [(1, 1, 1), (3, 17, 5), (4, 16, 8), (9, 40, 33), (64, 70, 10), (5, 3, 100)])
+    @Test(arguments: [(1, 1, 1), (3, 17, 5), (4, 16, 8), (9, 40, 33), (64, 70, 10), (5, 3, 100),
+                      (1, 64, 32), (1, 75, 33), (1, 4, 64), (1, 9, 23), (5, 41, 17)])
     func simdGemmMatchesReference(m: Int, n: Int, k: Int) {
         let a = floats([m, k], seed: 41).f, b = floats([k, n], seed: 42).f
         var want = [Float](repeating: 0, count: m * n), rowMajor = want, transposedOut = want

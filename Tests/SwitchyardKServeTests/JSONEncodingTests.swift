@@ -147,11 +147,10 @@ import Testing
         // Parsed by simdjson (as the gateway's clients' servers would) and by Swift's parser.
         let back = try KServeJSONDecoder().decodeInferResponse(body: encoded.bytes).outputs[0].values(as: Float.self)!
         #expect(back.map(\.bitPattern) == values.map(\.bitPattern))
-        var text: [UInt8] = []
         for v in values.prefix(2000) {
-            text.removeAll(keepingCapacity: true)
-            JSONNumberFormatting.appendFloat(v, to: &text)
-            #expect(Float(T.text(text))?.bitPattern == v.bitPattern)
+            var out = JSONOutput(capacity: 1)  // grows on the first float
+            JSONNumberFormatting.appendFloat(v, to: &out)
+            #expect(Float(T.text(out.finish()))?.bitPattern == v.bitPattern)
         }
     }
 
@@ -166,5 +165,23 @@ import Testing
         let encoded = try KServeJSONEncoder.encode(response, binaryOutput: { _ in false })
         let back = try KServeJSONDecoder().decodeInferResponse(body: encoded.bytes).outputs[0].values(as: Double.self)!
         #expect(back.map(\.bitPattern) == values.map(\.bitPattern))
+    }
+
+    /// The output buffer grows from any starting capacity and keeps every byte, escapes included.
+    @Test func outputGrowsAndKeepsEveryByte() {
+        var expected: [UInt8] = []
+        var out = JSONOutput(capacity: 1)
+        for i in 0..<3000 {
+            switch i % 4 {
+            case 0: out.append(UInt8(i & 0x7f)); expected.append(UInt8(i & 0x7f))
+            case 1: out.append("ab"); expected += Array("ab".utf8)
+            case 2: JSONNumberFormatting.appendUInt64(UInt64(i) * 1_000_003, to: &out); expected += Array(String(UInt64(i) * 1_000_003).utf8)
+            default: JSONNumberFormatting.appendQuoted("q\"\\\n\u{1}é", to: &out); expected += Array(#""q\"\\\n\u0001é""#.utf8)
+            }
+        }
+        #expect(out.count == expected.count)
+        let bytes = out.finish(reservingExtra: 10)
+        #expect(bytes == expected)
+        #expect(bytes.capacity >= expected.count + 10)
     }
 }

@@ -13,29 +13,29 @@
 /// default; strict JSON parsers reject them, and such clients should request binary outputs.
 enum JSONNumberFormatting {
     @inline(__always)
-    static func appendFloat(_ value: Float, to out: inout [UInt8]) {
+    static func appendFloat(_ value: Float, to out: inout JSONOutput) {
         if value.isFinite {
-            out.append(contentsOf: value.description.utf8)
+            out.append(utf8: value.description)
         } else {
             appendNonFinite(isNaN: value.isNaN, negative: value < 0, to: &out)
         }
     }
 
     @inline(__always)
-    static func appendDouble(_ value: Double, to out: inout [UInt8]) {
+    static func appendDouble(_ value: Double, to out: inout JSONOutput) {
         if value.isFinite {
-            out.append(contentsOf: value.description.utf8)
+            out.append(utf8: value.description)
         } else {
             appendNonFinite(isNaN: value.isNaN, negative: value < 0, to: &out)
         }
     }
 
-    static func appendNonFinite(isNaN: Bool, negative: Bool, to out: inout [UInt8]) {
-        if isNaN { out.append(contentsOf: "NaN".utf8) } else if negative { out.append(contentsOf: "-Infinity".utf8) } else { out.append(contentsOf: "Infinity".utf8) }
+    static func appendNonFinite(isNaN: Bool, negative: Bool, to out: inout JSONOutput) {
+        if isNaN { out.append("NaN") } else if negative { out.append("-Infinity") } else { out.append("Infinity") }
     }
 
     @inline(__always)
-    static func appendInt64(_ value: Int64, to out: inout [UInt8]) {
+    static func appendInt64(_ value: Int64, to out: inout JSONOutput) {
         if value < 0 {
             out.append(UInt8(ascii: "-"))
             appendUInt64(value.magnitude, to: &out)
@@ -44,8 +44,9 @@ enum JSONNumberFormatting {
         }
     }
 
+    /// Decimal digits written right to left straight into the output (at most 20).
     @inline(__always)
-    static func appendUInt64(_ value: UInt64, to out: inout [UInt8]) {
+    static func appendUInt64(_ value: UInt64, to out: inout JSONOutput) {
         if value < 10 {
             out.append(UInt8(truncatingIfNeeded: value) &+ 0x30)
             return
@@ -53,46 +54,48 @@ enum JSONNumberFormatting {
         var digits = 1
         var probe = value
         while probe >= 10 { probe /= 10; digits += 1 }
-        let start = out.count
-        out.append(contentsOf: repeatElement(0x30, count: digits))
-        var v = value
-        var i = start + digits - 1
-        while v > 0 {
-            out[i] = UInt8(truncatingIfNeeded: v % 10) &+ 0x30
-            v /= 10
-            i -= 1
+        out.write(upTo: digits) { p in
+            var v = value
+            var i = digits - 1
+            while v > 0 {
+                p[i] = UInt8(truncatingIfNeeded: v % 10) &+ 0x30
+                v /= 10
+                i -= 1
+            }
+            return digits
         }
     }
 
     /// Appends `s` as a JSON string literal: quotes, backslashes and control characters escaped,
     /// everything else (valid UTF-8 by construction of String) copied.
-    static func appendQuoted(_ s: String, to out: inout [UInt8]) {
+    static func appendQuoted(_ s: String, to out: inout JSONOutput) {
         var s = s
         s.withUTF8 { appendQuoted(utf8: $0, to: &out) }
     }
 
-    static func appendQuoted(utf8: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+    static func appendQuoted(utf8: UnsafeBufferPointer<UInt8>, to out: inout JSONOutput) {
         out.append(UInt8(ascii: "\""))
         var runStart = 0
         for i in 0..<utf8.count {
             let c = utf8[i]
             if c >= 0x20 && c != 0x22 && c != 0x5C { continue }
-            if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i])) }
+            if runStart < i { out.append(UnsafeBufferPointer(rebasing: utf8[runStart..<i])) }
             runStart = i + 1
             switch c {
-            case 0x22: out.append(contentsOf: [0x5C, 0x22])
-            case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: out.append(contentsOf: [0x5C, 0x6E])
-            case 0x0D: out.append(contentsOf: [0x5C, 0x72])
-            case 0x09: out.append(contentsOf: [0x5C, 0x74])
-            case 0x08: out.append(contentsOf: [0x5C, 0x62])
-            case 0x0C: out.append(contentsOf: [0x5C, 0x66])
+            case 0x22: out.append(0x5C, 0x22)
+            case 0x5C: out.append(0x5C, 0x5C)
+            case 0x0A: out.append(0x5C, 0x6E)
+            case 0x0D: out.append(0x5C, 0x72)
+            case 0x09: out.append(0x5C, 0x74)
+            case 0x08: out.append(0x5C, 0x62)
+            case 0x0C: out.append(0x5C, 0x66)
             default:
-                let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(c >> 4)], hex[Int(c & 0xF)]])
+                let hex: StaticString = "0123456789abcdef"
+                out.append("\\u00")
+                out.append(hex.utf8Start[Int(c >> 4)], hex.utf8Start[Int(c & 0xF)])
             }
         }
-        if runStart < utf8.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count])) }
+        if runStart < utf8.count { out.append(UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count])) }
         out.append(UInt8(ascii: "\""))
     }
 }

@@ -1,14 +1,20 @@
-/// An append-only JSON writer into a byte array, used for every document this module produces.
+/// An append-only JSON writer into a byte buffer (`JSONOutput`), used for every document this module produces.
 ///
 /// Why not Foundation's coders: a response with tens of thousands of floats must encode in well
 /// under a millisecond; this writer appends bytes directly, formats integers by hand, and
 /// formats floats with Swift's shortest round-trip algorithm (see `JSONNumberFormatting`).
 /// Commas are tracked with one flag: after a value a comma is due, after `{`, `[` or a key not.
-struct JSONWriter {
-    var bytes: [UInt8] = []
+struct JSONWriter: ~Copyable {
+    private var bytes: JSONOutput
     private var needsComma = false
 
-    init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
+    init(capacity: Int = 256) { bytes = JSONOutput(capacity: capacity) }
+
+    /// The document's bytes, with room for `extra` more (binary tensors that follow it).
+    consuming func finish(reservingExtra extra: Int = 0) -> [UInt8] { bytes.finish(reservingExtra: extra) }
+
+    /// Bytes written so far.
+    var count: Int { bytes.count }
 
     @inline(__always) private mutating func separator() {
         if needsComma { bytes.append(UInt8(ascii: ",")) }
@@ -31,9 +37,8 @@ struct JSONWriter {
     mutating func literalKey(_ name: StaticString) {
         separator()
         bytes.append(UInt8(ascii: "\""))
-        bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(UInt8(ascii: ":"))
+        bytes.append(name)
+        bytes.append(UInt8(ascii: "\""), UInt8(ascii: ":"))
         needsComma = false
     }
 
@@ -45,7 +50,7 @@ struct JSONWriter {
 
     mutating func bool(_ value: Bool) {
         separator()
-        if value { bytes.append(contentsOf: [0x74, 0x72, 0x75, 0x65]) } else { bytes.append(contentsOf: [0x66, 0x61, 0x6C, 0x73, 0x65]) }
+        bytes.append(value ? "true" : "false")
         needsComma = true
     }
 

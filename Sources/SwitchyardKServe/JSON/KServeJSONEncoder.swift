@@ -49,7 +49,7 @@ public enum KServeJSONEncoder {
         w.literalKey("outputs")
         try tensors(response.outputs, binary: binary, into: &w)
         w.endObject()
-        return finish(w.bytes, response.outputs, binary)
+        return finish(w, response.outputs, binary)
     }
 
     /// Encodes a request (used by clients, proxies and tests); `binaryInputs` sends every input
@@ -74,7 +74,7 @@ public enum KServeJSONEncoder {
             w.endArray()
         }
         w.endObject()
-        return finish(w.bytes, request.inputs, binary)
+        return finish(w, request.inputs, binary)
     }
 
     private static func tensors(_ tensors: [InferTensor], binary: [Bool], into w: inout JSONWriter) throws(KServeError) {
@@ -111,17 +111,17 @@ public enum KServeJSONEncoder {
         w.endArray()
     }
 
-    private static func finish(_ json: [UInt8], _ tensors: [InferTensor], _ binary: [Bool]) -> EncodedInferBody {
-        guard binary.contains(true) else { return EncodedInferBody(bytes: json, jsonHeaderLength: nil) }
-        var bytes = json
-        bytes.reserveCapacity(json.count + zip(tensors, binary).reduce(0) { $0 + ($1.1 ? $1.0.serializedByteCount : 0) })
+    private static func finish(_ json: consuming JSONWriter, _ tensors: [InferTensor], _ binary: [Bool]) -> EncodedInferBody {
+        guard binary.contains(true) else { return EncodedInferBody(bytes: json.finish(), jsonHeaderLength: nil) }
+        let jsonLength = json.count
+        var bytes = json.finish(reservingExtra: zip(tensors, binary).reduce(0) { $0 + ($1.1 ? $1.0.serializedByteCount : 0) })
         for (t, isBinary) in zip(tensors, binary) where isBinary {
             switch t.data {
             case .raw(let b): bytes.append(contentsOf: b)
             case .bytes(let e): BytesElementCodec.append(e, to: &bytes)
             }
         }
-        return EncodedInferBody(bytes: bytes, jsonHeaderLength: json.count)
+        return EncodedInferBody(bytes: bytes, jsonHeaderLength: jsonLength)
     }
 
     private static func estimatedCapacity(_ tensors: [InferTensor], _ binary: [Bool]) -> Int {

@@ -13,7 +13,7 @@ extension KServeJSONEncoder {
         w.key("name"); w.string(r.name)
         w.key("ready"); w.bool(r.ready)
         w.endObject()
-        return w.bytes
+        return w.finish()
     }
 
     public static func serverMetadata(_ m: ServerMetadata) -> [UInt8] {
@@ -26,7 +26,7 @@ extension KServeJSONEncoder {
         for e in m.extensions { w.string(e) }
         w.endArray()
         w.endObject()
-        return w.bytes
+        return w.finish()
     }
 
     public static func modelMetadata(_ m: ModelMetadata) -> [UInt8] {
@@ -43,7 +43,7 @@ extension KServeJSONEncoder {
         w.key("inputs"); tensorMetadata(m.inputs, &w)
         w.key("outputs"); tensorMetadata(m.outputs, &w)
         w.endObject()
-        return w.bytes
+        return w.finish()
     }
 
     /// `POST /v2/repository/index` answer: a JSON array of entries.
@@ -59,7 +59,7 @@ extension KServeJSONEncoder {
             w.endObject()
         }
         w.endArray()
-        return w.bytes
+        return w.finish()
     }
 
     /// `GET /v2/models[/{m}[/versions/{v}]]/stats` answer: `{"model_stats":[...]}`.
@@ -100,7 +100,7 @@ extension KServeJSONEncoder {
         }
         w.endArray()
         w.endObject()
-        return w.bytes
+        return w.finish()
     }
 
     private static func duration(_ d: StatisticDuration, _ w: inout JSONWriter) {
@@ -127,6 +127,6 @@ extension KServeJSONEncoder {
         w.beginObject()
         w.key(name); w.bool(value)
         w.endObject()
-        return w.bytes
+        return w.finish()
     }
 }

@@ -1,6 +1,6 @@
 /// Writes tensor data as a flat JSON array, reading the raw little-endian buffer directly.
 enum TensorJSONEncoding {
-    static func appendData(of tensor: InferTensor, to out: inout [UInt8]) throws(KServeError) {
+    static func appendData(of tensor: InferTensor, to out: inout JSONOutput) throws(KServeError) {
         switch tensor.data {
         case .bytes(let elements):
             guard tensor.datatype == .bytes else { throw mismatch(tensor) }
@@ -24,11 +24,10 @@ enum TensorJSONEncoding {
             if tensor.datatype.isBinaryOnly {
                 throw .invalidArgument("output '\(tensor.name)': datatype \(tensor.datatype) cannot be written as JSON; request this output with binary_data")
             }
-            out.reserveCapacity(out.count + raw.count / size * estimatedWidth(tensor.datatype) + 2)
             out.append(UInt8(ascii: "["))
             raw.withUnsafeBytes { buf in
                 switch tensor.datatype {
-                case .bool: each(buf, UInt8.self, &out) { v, o in o.append(contentsOf: v != 0 ? trueText : falseText) }
+                case .bool: each(buf, UInt8.self, &out) { v, o in o.append(v != 0 ? "true" : "false") }
                 case .uint8: each(buf, UInt8.self, &out) { v, o in JSONNumberFormatting.appendUInt64(UInt64(v), to: &o) }
                 case .uint16: each(buf, UInt16.self, &out) { v, o in JSONNumberFormatting.appendUInt64(UInt64(v), to: &o) }
                 case .uint32: each(buf, UInt32.self, &out) { v, o in JSONNumberFormatting.appendUInt64(UInt64(v), to: &o) }
@@ -47,25 +46,13 @@ enum TensorJSONEncoding {
     }
 
     @inline(__always)
-    private static func each<T>(_ buf: UnsafeRawBufferPointer, _ type: T.Type, _ out: inout [UInt8],
-                                _ write: (T, inout [UInt8]) -> Void) {
+    private static func each<T>(_ buf: UnsafeRawBufferPointer, _ type: T.Type, _ out: inout JSONOutput,
+                                _ write: (T, inout JSONOutput) -> Void) {
         let stride = MemoryLayout<T>.size
         let n = buf.count / stride
         for i in 0..<n {
             if i > 0 { out.append(UInt8(ascii: ",")) }
             write(buf.loadUnaligned(fromByteOffset: i * stride, as: T.self), &out)
-        }
-    }
-
-    private static let trueText: [UInt8] = Array("true".utf8)
-    private static let falseText: [UInt8] = Array("false".utf8)
-
-    private static func estimatedWidth(_ t: InferDatatype) -> Int {
-        switch t {
-        case .fp32: return 12
-        case .fp64: return 20
-        case .bool: return 6
-        default: return 4
         }
     }
 

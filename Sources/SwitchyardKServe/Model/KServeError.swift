@@ -72,6 +72,6 @@ public struct KServeError: Error, Sendable, Hashable, CustomStringConvertible {
         w.key("error")
         w.string(message)
         w.endObject()
-        return w.bytes
+        return w.finish()
     }
 }

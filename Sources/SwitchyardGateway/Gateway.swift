@@ -74,7 +74,8 @@ public final class Gateway: HTTPResponder {
         self.repository = repository
         self.options = options
         self.experiments = experiments
-        self.shadowPool = IdlePriorityPool(name: "shadow", threads: options.shadowThreads, maxPending: options.maxQueuedShadows)
+        self.shadowPool = IdlePriorityPool(name: "shadow", threads: options.shadowThreads, lanes: group.loops.count,
+                                           maxPending: options.maxQueuedShadows)
         self.runner = InferenceRunner(offload: OffloadPool(name: "inference", maxPending: options.maxQueuedInferences),
                                       inlineThresholdNanos: options.inlineThresholdNanos)
         self.loopStates = group.loops.map { LoopBound(GatewayLoopState(loop: $0.index), loop: $0) }

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Synchronization
 import Testing
 @testable import SwitchyardTransport
@@ -31,4 +32,66 @@ import Testing
         pool.shutdown()
         #expect(!pool.submit {})
     }
+
+    /// An event loop must never wait for a lock an idle-priority worker may hold: with the queue's
+    /// lock busy, `submit` gives up at once (the job is refused and counted) instead of blocking.
+    @Test func submitDoesNotWaitForABusyLock() {
+        let pool = IdlePriorityPool(name: "test-busy", threads: 1, maxPending: 8)
+        defer { pool.shutdown() }
+        let locked = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0), answered = DispatchSemaphore(value: 0)
+        let unlocked = DispatchSemaphore(value: 0)
+        let accepted = Atomic<Bool>(true)
+        Thread.detachNewThread { pool.holdingQueueLock { locked.signal(); release.wait() }; unlocked.signal() }
+        locked.wait()
+        Thread.detachNewThread { accepted.store(pool.submit {}, ordering: .relaxed); answered.signal() }
+        // With a blocking lock this times out: the holder only lets go after the answer.
+        let result = answered.wait(timeout: .now() + 5)
+        release.signal()
+        #expect(result == .success)
+        let wasAccepted = accepted.load(ordering: .relaxed)
+        #expect(!wasAccepted)
+        #expect(pool.rejectedCount == 1)
+        if result != .success { answered.wait() }
+        unlocked.wait()
+        // Accepted again once the lock is free (the worker's own polling may hold it briefly).
+        var again = false
+        for _ in 0..<1000 where !again { again = pool.submit {} }
+        #expect(again)
+    }
+
+    /// What a finished job captured is freed by the next `submit` on its lane, on the submitting
+    /// (event loop) thread: memory an event loop allocated is never freed on the idle-priority
+    /// worker, whose preemption inside glibc's arena lock would stall the loop, nor by another loop.
+    @Test func finishedJobsAreFreedOnTheSubmittingThread() {
+        let pool = IdlePriorityPool(name: "test-free", threads: 1, lanes: 2, maxPending: 8)
+        defer { pool.shutdown() }
+        let freedOn = FreedOn()
+        let ran = DispatchSemaphore(value: 0)
+        do {
+            let captured = FreeRecorder(freedOn)
+            let accepted = pool.submit(lane: 1) { captured.touch(); ran.signal() }
+            #expect(accepted)
+        }
+        ran.wait()
+        for _ in 0..<5000 where pool.retiredBatchCount == 0 { usleep(200) }
+        #expect(pool.retiredBatchCount == 1)
+        #expect(freedOn.name.withLock { $0 } == nil, "not freed by the worker")
+        #expect(pool.submit(lane: 0) {})
+        #expect(freedOn.name.withLock { $0 } == nil, "another lane does not free it")
+        let submitter = Thread.current.name
+        #expect(pool.submit(lane: 1) {})
+        #expect(freedOn.name.withLock { $0 } == .some(submitter ?? ""))
+    }
+}
+
+/// The name of the thread an object was freed on.
+private final class FreedOn: Sendable {
+    let name = Mutex<String?>(nil)
+}
+
+private final class FreeRecorder: Sendable {
+    let freedOn: FreedOn
+    init(_ freedOn: FreedOn) { self.freedOn = freedOn }
+    func touch() {}
+    deinit { freedOn.name.withLock { $0 = Thread.current.name ?? "" } }
 }

@@ -17,7 +17,7 @@ extension Gateway {
                 stats.recordShadow(target.name) { $0.recordShadowError(latencyNs: nil) }
                 continue
             }
-            let accepted = shadowPool.submit {
+            let accepted = shadowPool.submit(lane: call.loop) {
                 let t0 = monotonicNanos()
                 do throws(KServeError) {
                     let outputs = try served.model.infer(inputs: inputs, outputs: nil)

@@ -71,8 +71,9 @@ public struct AssignmentTokenSigner: Sendable {
     private let currentKeyID: String
     /// The SipHash key derived from each key id's secret (for `sy2`), and the secret (for `sy1`).
     private let keys: [String: Key]
-    /// The current key, without a dictionary lookup per token.
-    private let current: Key
+    /// The current key's SipHash key alone (two words, no reference to count): every routed
+    /// request signs with it, on every loop at once.
+    private let currentSip: SipHash24
 
     struct Key: Sendable {
         let secret: [UInt8]
@@ -87,6 +88,10 @@ public struct AssignmentTokenSigner: Sendable {
 
         /// The `sy2` tag: SipHash-2-4-128, its two words little-endian, low word first.
         func withTag<R>(_ payload: UnsafeRawBufferPointer, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+            Self.withTag(payload, sip: sip, body)
+        }
+
+        static func withTag<R>(_ payload: UnsafeRawBufferPointer, sip: SipHash24, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
             let words = sip.hash128(payload)
             return withUnsafeBytes(of: (words.low.littleEndian, words.high.littleEndian)) {
                 body($0.bindMemory(to: UInt8.self))
@@ -101,7 +106,7 @@ public struct AssignmentTokenSigner: Sendable {
             keys[key.keyID] = Key(secret: Array(key.secret.utf8))
         }
         self.keys = keys
-        current = Key(secret: Array(config.current.secret.utf8))
+        currentSip = Key(secret: Array(config.current.secret.utf8)).sip
     }
 
     /// A token for this assignment, signed with the current key.
@@ -109,8 +114,9 @@ public struct AssignmentTokenSigner: Sendable {
     /// On the request path (every routed response): the payload is written into a temporary
     /// (stack) buffer and the token's text in one pass, so signing allocates only the result.
     public func sign(experiment: String, variant: String, unit: String, issuedAt: Int64) -> String {
-        Self.withPayload(issuedAt: issuedAt, fields: (currentKeyID, experiment, variant, unit)) { payload in
-            current.withTag(UnsafeRawBufferPointer(payload)) { tag in
+        let sip = currentSip
+        return Self.withPayload(issuedAt: issuedAt, fields: (currentKeyID, experiment, variant, unit)) { payload in
+            Key.withTag(UnsafeRawBufferPointer(payload), sip: sip) { tag in
                 let payloadChars = (payload.count * 4 + 2) / 3, tagChars = (tag.count * 4 + 2) / 3
                 let total = Self.prefix.utf8.count + 1 + payloadChars + 1 + tagChars
                 return String(unsafeUninitializedCapacity: total) { out in

@@ -65,15 +65,40 @@ public struct AssignmentTokenSigner: Sendable {
     public static let tagLength = 16
     private static let domain = Array("switchyard-assignment-v1".utf8)
     private static let domainV2 = Array("switchyard-assignment-v2".utf8)
-    private static let prefix = "sy2"
+    static let prefix = "sy2"
     private static let prefixV1 = "sy1"
 
-    private let currentKeyID: String
     /// The SipHash key derived from each key id's secret (for `sy2`), and the secret (for `sy1`).
     private let keys: [String: Key]
-    /// The current key's SipHash key alone (two words, no reference to count): every routed
-    /// request signs with it, on every loop at once.
-    private let currentSip: SipHash24
+    /// What signing needs, alone: the current key's id and its two SipHash words. Every routed
+    /// request signs, on every loop at once; copying the whole signer per token would retain
+    /// its key table and secrets, reference counts that then bounce between the loops' cores.
+    public let signingKey: SigningKey
+
+    public struct SigningKey: Sendable {
+        let keyID: String
+        let sip: SipHash24
+
+        /// A token for this assignment (see `AssignmentTokenSigner` for the format).
+        public func sign(experiment: String, variant: String, unit: String, issuedAt: Int64) -> String {
+            let sip = self.sip
+            return AssignmentTokenSigner.withPayload(issuedAt: issuedAt, fields: (keyID, experiment, variant, unit)) { payload in
+                Key.withTag(UnsafeRawBufferPointer(payload), sip: sip) { tag in
+                    let payloadChars = (payload.count * 4 + 2) / 3, tagChars = (tag.count * 4 + 2) / 3
+                    let total = AssignmentTokenSigner.prefix.utf8.count + 1 + payloadChars + 1 + tagChars
+                    return String(unsafeUninitializedCapacity: total) { out in
+                        var o = 0
+                        for b in AssignmentTokenSigner.prefix.utf8 { out[o] = b; o += 1 }
+                        out[o] = UInt8(ascii: "."); o += 1
+                        o += Base64URL.encode(payload, into: UnsafeMutableBufferPointer(rebasing: out[o...]))
+                        out[o] = UInt8(ascii: "."); o += 1
+                        o += Base64URL.encode(tag, into: UnsafeMutableBufferPointer(rebasing: out[o...]))
+                        return o
+                    }
+                }
+            }
+        }
+    }
 
     struct Key: Sendable {
         let secret: [UInt8]
@@ -100,13 +125,12 @@ public struct AssignmentTokenSigner: Sendable {
     }
 
     public init(_ config: TokenConfig) {
-        currentKeyID = config.current.keyID
         var keys: [String: Key] = [:]
         for key in [config.current] + config.previous {
             keys[key.keyID] = Key(secret: Array(key.secret.utf8))
         }
         self.keys = keys
-        currentSip = Key(secret: Array(config.current.secret.utf8)).sip
+        signingKey = SigningKey(keyID: config.current.keyID, sip: Key(secret: Array(config.current.secret.utf8)).sip)
     }
 
     /// A token for this assignment, signed with the current key.
@@ -114,22 +138,7 @@ public struct AssignmentTokenSigner: Sendable {
     /// On the request path (every routed response): the payload is written into a temporary
     /// (stack) buffer and the token's text in one pass, so signing allocates only the result.
     public func sign(experiment: String, variant: String, unit: String, issuedAt: Int64) -> String {
-        let sip = currentSip
-        return Self.withPayload(issuedAt: issuedAt, fields: (currentKeyID, experiment, variant, unit)) { payload in
-            Key.withTag(UnsafeRawBufferPointer(payload), sip: sip) { tag in
-                let payloadChars = (payload.count * 4 + 2) / 3, tagChars = (tag.count * 4 + 2) / 3
-                let total = Self.prefix.utf8.count + 1 + payloadChars + 1 + tagChars
-                return String(unsafeUninitializedCapacity: total) { out in
-                    var o = 0
-                    for b in Self.prefix.utf8 { out[o] = b; o += 1 }
-                    out[o] = UInt8(ascii: "."); o += 1
-                    o += Base64URL.encode(payload, into: UnsafeMutableBufferPointer(rebasing: out[o...]))
-                    out[o] = UInt8(ascii: "."); o += 1
-                    o += Base64URL.encode(tag, into: UnsafeMutableBufferPointer(rebasing: out[o...]))
-                    return o
-                }
-            }
-        }
+        signingKey.sign(experiment: experiment, variant: variant, unit: unit, issuedAt: issuedAt)
     }
 
     /// Verifies signature and structure; optionally also the experiment and the age. Accepts the

@@ -30,10 +30,6 @@ final class HTTP1Driver: ConnectionHandler, ResponseSink {
     private var slots: [Slot] = []
     private var slotHead = 0
     private var nextToken: Int64 = 0
-    /// Made per request, not stored: a stored reference to `self` would keep every driver alive
-    /// forever (it leaked each connection's codec and nghttp2 session). In-flight writers hold the
-    /// driver only until they complete.
-    private var sinkRef: LoopBound<any ResponseSink> { LoopBound(self, loop: connection.loop) }
 
     private var lastActivity: UInt64
     private var partialSince: UInt64 = 0
@@ -99,7 +95,7 @@ final class HTTP1Driver: ConnectionHandler, ResponseSink {
             if !keep { stopReading = true }
             let context = RequestContext(loop: connection.loop, remoteAddress: connection.remoteAddress,
                                          wireProtocol: .http1, receivedAt: now)
-            shared.responder.respond(to: request, context: context, writer: ResponseWriter(sink: sinkRef, token: token, liveness: connection.liveness))
+            shared.responder.respond(to: request, context: context, writer: ResponseWriter(sink: self, connection: connection, token: token))
         }
     }
 

@@ -14,10 +14,6 @@ final class HTTP2Driver: ConnectionHandler, ResponseSink, HTTP2SessionDelegate {
     private let shared: ServerShared
     private let local: LoopLocal
     private var session: HTTP2ServerSession!
-    /// Made per request, not stored: a stored reference to `self` would keep every driver alive
-    /// forever (it leaked each connection's codec and nghttp2 session). In-flight writers hold the
-    /// driver only until they complete.
-    private var sinkRef: LoopBound<any ResponseSink> { LoopBound(self, loop: connection.loop) }
     /// True while nghttp2 is inside `receive`: output may not be pulled re-entrantly.
     private var receiving = false
     private var lastActivity: UInt64
@@ -88,7 +84,7 @@ final class HTTP2Driver: ConnectionHandler, ResponseSink, HTTP2SessionDelegate {
     func http2Session(_ session: HTTP2ServerSession, didReceive request: HTTPRequest, streamID: Int32) {
         let context = RequestContext(loop: connection.loop, remoteAddress: connection.remoteAddress,
                                      wireProtocol: .http2, receivedAt: connection.loop.now)
-        shared.responder.respond(to: request, context: context, writer: ResponseWriter(sink: sinkRef, token: Int64(streamID), liveness: connection.liveness))
+        shared.responder.respond(to: request, context: context, writer: ResponseWriter(sink: self, connection: connection, token: Int64(streamID)))
     }
 
     func http2Session(_ session: HTTP2ServerSession, streamCancelled streamID: Int32) {}

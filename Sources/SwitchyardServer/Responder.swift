@@ -46,10 +46,14 @@ public struct ResponseWriter: Sendable {
     let token: Int64
     let liveness: ConnectionLiveness
 
-    init(sink: LoopBound<any ResponseSink>, token: Int64, liveness: ConnectionLiveness) {
-        self.sink = sink
+    /// The writer for request `token` of a driver (`sink`) serving `connection`. The sink is
+    /// referenced per request, never stored by the driver: a stored reference to itself would keep
+    /// every driver alive forever (it leaked each connection's codec and nghttp2 session);
+    /// in-flight writers hold the driver only until they complete.
+    init(sink: any ResponseSink, connection: Connection, token: Int64) {
+        self.sink = LoopBound(sink, loop: connection.loop)
         self.token = token
-        self.liveness = liveness
+        self.liveness = connection.liveness
     }
 
     /// True once the connection that carried the request has closed: nobody will read the

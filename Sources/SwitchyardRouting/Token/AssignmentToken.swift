@@ -83,7 +83,7 @@ public struct AssignmentTokenSigner: Sendable {
         public func sign(experiment: String, variant: String, unit: String, issuedAt: Int64) -> String {
             let sip = self.sip
             return AssignmentTokenSigner.withPayload(issuedAt: issuedAt, fields: (keyID, experiment, variant, unit)) { payload in
-                Key.withTag(UnsafeRawBufferPointer(payload), sip: sip) { tag in
+                AssignmentTokenSigner.withTag(UnsafeRawBufferPointer(payload), sip: sip) { tag in
                     let payloadChars = (payload.count * 4 + 2) / 3, tagChars = (tag.count * 4 + 2) / 3
                     let total = AssignmentTokenSigner.prefix.utf8.count + 1 + payloadChars + 1 + tagChars
                     return String(unsafeUninitializedCapacity: total) { out in
@@ -110,27 +110,24 @@ public struct AssignmentTokenSigner: Sendable {
             mac.update(data: AssignmentTokenSigner.domainV2)
             sip = SipHash24(key: Array(mac.finalize()))
         }
+    }
 
-        /// The `sy2` tag: SipHash-2-4-128, its two words little-endian, low word first.
-        func withTag<R>(_ payload: UnsafeRawBufferPointer, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-            Self.withTag(payload, sip: sip, body)
-        }
-
-        static func withTag<R>(_ payload: UnsafeRawBufferPointer, sip: SipHash24, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-            let words = sip.hash128(payload)
-            return withUnsafeBytes(of: (words.low.littleEndian, words.high.littleEndian)) {
-                body($0.bindMemory(to: UInt8.self))
-            }
+    /// The `sy2` tag: SipHash-2-4-128, its two words little-endian, low word first.
+    static func withTag<R>(_ payload: UnsafeRawBufferPointer, sip: SipHash24, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        let words = sip.hash128(payload)
+        return withUnsafeBytes(of: (words.low.littleEndian, words.high.littleEndian)) {
+            body($0.bindMemory(to: UInt8.self))
         }
     }
 
     public init(_ config: TokenConfig) {
-        var keys: [String: Key] = [:]
-        for key in [config.current] + config.previous {
+        let current = Key(secret: Array(config.current.secret.utf8))
+        var keys = [config.current.keyID: current]
+        for key in config.previous {
             keys[key.keyID] = Key(secret: Array(key.secret.utf8))
         }
         self.keys = keys
-        signingKey = SigningKey(keyID: config.current.keyID, sip: Key(secret: Array(config.current.secret.utf8)).sip)
+        signingKey = SigningKey(keyID: config.current.keyID, sip: current.sip)
     }
 
     /// A token for this assignment, signed with the current key.
@@ -155,7 +152,7 @@ public struct AssignmentTokenSigner: Sendable {
         guard tag.count == Self.tagLength else { throw .malformed("tag must be \(Self.tagLength) bytes, found \(tag.count)") }
         let claims = try Self.decode(payload)
         guard let key = keys[claims.keyID] else { throw .unknownKey(claims.keyID) }
-        let expected = parts[0] == Self.prefix ? payload.withUnsafeBytes { key.withTag($0) { Array($0) } }
+        let expected = parts[0] == Self.prefix ? payload.withUnsafeBytes { Self.withTag($0, sip: key.sip) { Array($0) } }
                                                : Self.tag(payload, key: key.secret)
         guard Self.constantTimeEqual(expected, tag) else { throw .badSignature }
         if let experiment, experiment != claims.experiment {
@@ -179,7 +176,7 @@ public struct AssignmentTokenSigner: Sendable {
 
     /// The `sy2` tag computed from the secret (tests compare it with what `sign` produced).
     static func tagV2(_ payload: [UInt8], secret: [UInt8]) -> [UInt8] {
-        payload.withUnsafeBytes { Key(secret: secret).withTag($0) { Array($0) } }
+        payload.withUnsafeBytes { withTag($0, sip: Key(secret: secret).sip) { Array($0) } }
     }
 
     static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {

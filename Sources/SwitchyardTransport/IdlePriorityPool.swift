@@ -139,6 +139,7 @@ public final class IdlePriorityPool: Sendable {
         var waitedForLoops = false
         while true {
             var unclaimed: [Job]? = nil
+            var blockedByLoops = false  // work is queued, but only behind batches not taken back
             let taken = state.withLock { s -> (lane: Int, jobs: [Job])? in
                 guard s.queued > 0 else { return s.stopping ? nil : (0, []) }
                 for probe in 0..<laneCount {
@@ -161,12 +162,15 @@ public final class IdlePriorityPool: Sendable {
                     nextLane = lane + 1
                     return (lane, jobs)
                 }
-                return (0, [])  // every lane with work waits for its loop to take a batch back
+                blockedByLoops = true
+                return (0, [])
             }
             if unclaimed != nil { unclaimed = nil }  // freed here, outside the lock
             guard let (lane, jobs) = taken else { return }
             if jobs.isEmpty {
-                waitedForLoops = state.withLock { $0.queued > 0 }
+                // Nothing to do, or work waiting behind unclaimed batches: the loops get one poll
+                // interval to take them back.
+                waitedForLoops = blockedByLoops
                 usleep(Self.pollInterval)
                 continue
             }

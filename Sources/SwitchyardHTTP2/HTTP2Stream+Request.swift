@@ -6,7 +6,8 @@ import SwitchyardCore
 /// names, no connection-specific fields, required and unique pseudo-headers, pseudo-headers first,
 /// `content-length` matching the DATA received); a violating stream is reset with PROTOCOL_ERROR by
 /// the library. What is left here is building Swift values straight from the decoder's bytes
-/// (one `String` per name and value, none for pseudo-header names, literals for common ones) and enforcing our own limits.
+/// (one `String` per name and value, none for pseudo-header names, literals for common ones) and
+/// enforcing our own limits.
 extension HTTP2Stream {
     /// Records one header field of the request head or of its trailers.
     func addField(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, maxHeaderListSize: Int) {

@@ -61,9 +61,6 @@ struct JSONOutput: ~Copyable {
         count += body(base + count)
     }
 
-    /// The byte at `index` (already written).
-    subscript(index: Int) -> UInt8 { base[index] }
-
     /// The bytes, with room reserved for `extra` more (binary tensors appended after the JSON).
     consuming func finish(reservingExtra extra: Int = 0) -> [UInt8] {
         let n = count

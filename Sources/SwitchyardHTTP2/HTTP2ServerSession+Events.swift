@@ -85,7 +85,7 @@ extension HTTP2ServerSession {
             pendingUpgradeRequest = nil
             return
         }
-        if stream.delivered && !stream.responseComplete {
+        if stream.delivered && !stream.responseSubmitted {
             delegate.http2Session(self, streamCancelled: streamID)
         }
     }
@@ -104,7 +104,7 @@ extension HTTP2ServerSession {
         connectionError = error
         pendingUpgradeRequest = nil
         headerStream = nil
-        let abandoned = streams.values.filter { $0.delivered && !$0.responseComplete }.map(\.id).sorted()
+        let abandoned = streams.values.filter { $0.delivered && !$0.responseSubmitted }.map(\.id).sorted()
         streams.removeAll()
         for id in abandoned {
             delegate.http2Session(self, streamCancelled: id)

@@ -9,8 +9,10 @@ public protocol HTTP2SessionDelegate: AnyObject {
     /// (method, target = :path, version .http2, headers without pseudo-headers; `:authority` → `host`
     /// if no host), body assembled.
     func http2Session(_ session: HTTP2ServerSession, didReceive request: HTTPRequest, streamID: Int32)
-    /// The stream ended before its response was fully sent (RST_STREAM from the peer, connection
-    /// error): the application may drop the work for it. Not called for streams that completed
-    /// normally, nor for streams never delivered (the session answered them itself, e.g. 413/431).
+    /// The stream ended while the application still owed its response (RST_STREAM from the peer,
+    /// connection error): the work for it may be dropped, and a later `respond` is ignored. Called
+    /// at most once per delivered stream and only before `respond`: not for streams already
+    /// answered (a response cut short by a reset leaves the application nothing to drop), nor for
+    /// streams never delivered (the session answered them itself, e.g. 413/431).
     func http2Session(_ session: HTTP2ServerSession, streamCancelled streamID: Int32)
 }

@@ -87,11 +87,17 @@ final class HTTP2Driver: ConnectionHandler, ResponseSink, HTTP2SessionDelegate {
         shared.responder.respond(to: request, context: context, writer: ResponseWriter(sink: self, connection: connection, token: Int64(streamID)))
     }
 
-    func http2Session(_ session: HTTP2ServerSession, streamCancelled streamID: Int32) {}
+    /// The client reset a stream it still awaited an answer on: its writer reports the request
+    /// abandoned until the application completes it, so queued work for it is skipped.
+    func http2Session(_ session: HTTP2ServerSession, streamCancelled streamID: Int32) {
+        guard !connection.isClosed else { return }   // a closed connection abandons every request
+        connection.liveness.markCancelled(token: Int64(streamID))
+    }
 
     // MARK: ResponseSink
 
     func complete(token: Int64, response: HTTPResponse) {
+        connection.liveness.requestCompleted(token: token)
         guard !connection.isClosed else { return }
         session.respond(to: Int32(truncatingIfNeeded: token), with: response)
         lastActivity = connection.loop.now

@@ -56,10 +56,10 @@ public struct ResponseWriter: Sendable {
         self.liveness = connection.liveness
     }
 
-    /// True once the connection that carried the request has closed: nobody will read the
-    /// response, so work not yet started for it (an offloaded inference) can be skipped.
-    /// Readable from any thread.
-    public var isAbandoned: Bool { liveness.isClosed }
+    /// True once nobody will read the response: the connection that carried the request closed,
+    /// or (HTTP/2) the client reset the request's stream. Work not yet started for it (an
+    /// offloaded inference) can be skipped. Readable from any thread; `complete` is still owed.
+    public var isAbandoned: Bool { liveness.isAbandoned(token: token) }
 
     public func complete(_ response: HTTPResponse) {
         let loop = sink.loop

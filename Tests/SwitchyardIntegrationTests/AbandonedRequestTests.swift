@@ -53,7 +53,7 @@ final class WriterBox: Sendable {
         }
         let got = results.withLock { $0 }
         #expect(got.count == 2)
-        #expect(got.first?.hasPrefix("cancelled: the client closed the connection") == true, "\(got)")
+        #expect(got.first?.hasPrefix("cancelled: the client closed the connection or cancelled the request") == true, "\(got)")
         #expect(got.last == "ran")
         #expect(model.calls.load(ordering: .relaxed) == 1)
     }
@@ -82,6 +82,27 @@ final class WriterBox: Sendable {
             c.resetOnClose()
         }
         #expect(becomesAbandoned(box))
+    }
+
+    @Test(.enabled(if: Paths.python != nil)) func writerReportsAbandonedOnceAnHTTP2StreamIsReset() throws {
+        let box = WriterBox()
+        let responder = ClosureResponder { request, _, writer in
+            if request.head.target == "/hold" {
+                box.writer.withLock { $0 = writer }   // answered only after the probe
+            } else {
+                let held = box.writer.withLock { $0 }
+                writer.complete(HTTPResponse(status: .ok, body: Array("\(held?.isAbandoned.description ?? "none")".utf8)))
+            }
+        }
+        let s = try TestServer(responder: responder); defer { s.stop() }
+        let r = try run(Paths.python!, [Paths.scripts.appendingPathComponent("h2_probe.py").path, String(s.port), "cancel-held-stream"])
+        let line = r.stdout.split(separator: "\n").last.map(String.init) ?? ""
+        let got = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+        // Only the reset stream is abandoned; the connection goes on serving the others.
+        #expect(got?["before"] as? String == "false", "\(r.stdout) \(r.stderr)")
+        #expect(got?["after"] as? String == "true", "\(r.stdout) \(r.stderr)")
+        // Completing the cancelled request is still allowed (and dropped).
+        box.writer.withLock { $0 }?.complete(HTTPResponse(status: .ok))
     }
 
     @Test func writerReportsAbandonedOnceAnHTTP2ClientLeaves() throws {

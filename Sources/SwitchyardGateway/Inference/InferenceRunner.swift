@@ -51,9 +51,10 @@ public struct InferenceRunner: Sendable {
     /// with an "overloaded" failure).
     ///
     /// `isAbandoned` is asked when the job reaches a worker: if the client has gone by then (its
-    /// connection closed while the request waited in the queue), the model is not run and the
-    /// outcome is a `cancelled` failure. Without this, clients that send heavy requests and hang
-    /// up could keep every worker busy computing answers nobody reads.
+    /// connection closed, or it reset the HTTP/2 stream, while the request waited in the queue), the
+    /// model is not run and the outcome is a `cancelled` failure. Without this, clients that send
+    /// heavy requests and hang up (or cancel their gRPC calls) could keep every worker busy
+    /// computing answers nobody reads.
     public func offload(_ request: InferRequest, on served: ModelRepository.Served, loop: EventLoop,
                         isAbandoned: @escaping @Sendable () -> Bool = { false },
                         completion: @escaping @Sendable (Outcome) -> Void) {
@@ -62,7 +63,7 @@ public struct InferenceRunner: Sendable {
         let inputs = request.inputs
         let submitted = offload.submit(returningTo: loop, {
             if isAbandoned() {
-                return Outcome(result: .failure(KServeError(.cancelled, "the client closed the connection before the request ran")),
+                return Outcome(result: .failure(KServeError(.cancelled, "the client closed the connection or cancelled the request before it ran")),
                                inferNanos: 0, startedAt: monotonicNanos())
             }
             return Self.execute(model, inputs, names)

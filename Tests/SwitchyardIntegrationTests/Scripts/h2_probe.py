@@ -187,6 +187,34 @@ elif PROBE == "goaway-on-shutdown":
     term = [x for x in evs if isinstance(x, h2.events.ConnectionTerminated)]
     result(goaway=bool(term), error_code=int(term[0].error_code) if term else None)
 
+elif PROBE == "cancel-held-stream":
+    # The server holds /hold unanswered; /check answers with what the held request's writer says
+    # about being abandoned. Ask before and after resetting the held stream, on one connection.
+    s = connect()
+    c = client()
+    s.sendall(c.data_to_send())
+    held = get(c, s, "/hold")
+
+    def check():
+        sid = get(c, s, "/check")
+        body = {}
+
+        def until(evs):
+            for x in evs:
+                if isinstance(x, h2.events.DataReceived) and x.stream_id == sid:
+                    body[sid] = body.get(sid, b"") + x.data
+                if isinstance(x, h2.events.StreamEnded) and x.stream_id == sid:
+                    return True
+            return False
+        pump(s, c, until)
+        return body.get(sid, b"").decode()
+
+    before = check()
+    c.reset_stream(held, error_code=8)   # CANCEL
+    s.sendall(c.data_to_send())
+    after = check()
+    result(before=before, after=after)
+
 else:
     print(json.dumps({"error": "unknown probe " + PROBE}))
     sys.exit(2)

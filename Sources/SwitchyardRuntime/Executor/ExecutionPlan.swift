@@ -75,7 +75,7 @@ final class ExecutionPlan: Sendable {
             case .direct(let slot):
                 bytes.append(slot.type == .string ? -1 : slot.count * slot.type.byteWidth)
                 types.append(slot.type)
-                shapes.append(slot.shape)
+                shapes.append(slot.shape.array)
             case .copy(_, let type, let shape):
                 bytes.append(-1)
                 types.append(type)

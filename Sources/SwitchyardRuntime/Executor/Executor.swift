@@ -51,7 +51,7 @@ enum Executor {
     private static func slowOutput(_ plan: ExecutionPlan, _ k: Int, _ frame: Frame) -> Tensor {
         switch plan.outputs[k] {
         case .direct(let slot):
-            return try! Tensor(shape: slot.shape, strings: frame.stringValues(slot))
+            return try! Tensor(shape: slot.shape.array, strings: frame.stringValues(slot))
         case .copy(let slot, let type, let shape):
             if type == .string { return try! Tensor(shape: shape, strings: frame.stringValues(slot)) }
             let storage = RawStorage(copying: frame.raw(slot), byteCount: slot.count * type.byteWidth)

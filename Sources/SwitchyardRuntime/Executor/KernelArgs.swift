@@ -13,17 +13,18 @@ enum Location: @unchecked Sendable {  // pointers into plan-owned, immutable con
     case strings(Int)
 }
 
-/// A value as a kernel sees it: element type, concrete shape, location.
+/// A value as a kernel sees it: element type, concrete shape, location. Plain data (no
+/// reference-counted field for ranks up to `Dims.inlineRank`): copying one costs no atomics.
 struct Slot: @unchecked Sendable {
     let type: ElementType
-    let shape: [Int]
+    let shape: Dims
     let location: Location
     /// Element count, computed once at plan time: kernels ask for it on every call.
     let count: Int
 
     init(type: ElementType, shape: [Int], location: Location) {
         self.type = type
-        self.shape = shape
+        self.shape = Dims(shape)
         self.location = location
         self.count = shape.reduce(1, *)
     }

@@ -16,16 +16,17 @@ enum Broadcast {
 
     /// True when `small`, stripped of leading 1s, is a suffix of `out`: it then repeats every
     /// `small.count` elements (a bias vector over rows).
-    static func isPeriodicSuffix(_ small: [Int], of out: [Int]) -> Bool {
+    static func isPeriodicSuffix(_ small: some ShapeCollection, of out: some ShapeCollection) -> Bool {
         let trimmed = small.drop(while: { $0 == 1 })
-        return trimmed.count <= out.count && Array(out.suffix(trimmed.count)) == Array(trimmed)
+        return trimmed.count <= out.count && out.suffix(trimmed.count).elementsEqual(trimmed)
     }
 
     /// Applies `f` element-wise with broadcasting. Fast paths: equal shapes, a scalar side, a
     /// periodic suffix (row vector); otherwise an odometer over the output.
     @inline(__always)
-    static func apply<A, B, R>(_ a: UnsafePointer<A>, _ aShape: [Int], _ b: UnsafePointer<B>, _ bShape: [Int],
-                               _ out: UnsafeMutablePointer<R>, _ outShape: [Int], _ f: (A, B) -> R) {
+    static func apply<A, B, R>(_ a: UnsafePointer<A>, _ aShape: some ShapeCollection, _ b: UnsafePointer<B>,
+                               _ bShape: some ShapeCollection, _ out: UnsafeMutablePointer<R>,
+                               _ outShape: some ShapeCollection, _ f: (A, B) -> R) {
         let n = outShape.reduce(1, *)
         let na = aShape.reduce(1, *), nb = bShape.reduce(1, *)
         if na == n && nb == n {
@@ -69,7 +70,7 @@ enum Broadcast {
     }
 
     /// Element strides of `shape` aligned to `out`'s rank, 0 along broadcast dimensions.
-    static func strides(_ shape: [Int], _ out: [Int]) -> [Int] {
+    static func strides(_ shape: some ShapeCollection, _ out: some ShapeCollection) -> [Int] {
         var result = [Int](repeating: 0, count: out.count)
         var step = 1
         for i in stride(from: shape.count - 1, through: 0, by: -1) {

@@ -40,7 +40,7 @@ struct Reduce: Operator {
 
     func run(_ args: KernelArgs, _ frame: Frame) throws(OpError) {
         let x = args.input(0), y = args.outputs[0]
-        let ax = try axes(args.inputs.map { $0.map { ValueInfo(type: $0.type, shape: $0.shape, constant: constantAxes($0, frame)) } }, rank: x.rank)
+        let ax = try axes(args.inputs.map { $0.map { ValueInfo(type: $0.type, shape: $0.shape.array, constant: constantAxes($0, frame)) } }, rank: x.rank)
         switch x.type {
         case .float32: reduce(Float.self, x, y, ax, frame) { $0 / Float($1) }
         case .float64: reduce(Double.self, x, y, ax, frame) { $0 / Double($1) }
@@ -53,7 +53,7 @@ struct Reduce: Operator {
     private func constantAxes(_ slot: Slot, _ frame: Frame) -> Tensor? {
         guard slot.type == .int64 else { return nil }
         let p = frame.pointer(slot, Int64.self)
-        return try? Tensor(shape: slot.shape, values: Array(UnsafeBufferPointer(start: p, count: slot.count)))
+        return try? Tensor(shape: slot.shape.array, values: Array(UnsafeBufferPointer(start: p, count: slot.count)))
     }
 
     private func reduce<T: Numeric>(_: T.Type, _ x: Slot, _ y: Slot, _ axes: [Int], _ frame: Frame, _ divide: (T, Int) -> T) {

@@ -20,7 +20,7 @@ struct Conv: Operator {
         return Conv(geometry: try ConvGeometry(node), group: group)
     }
 
-    private func window(_ x: [Int], _ w: [Int]) throws(OpError) -> Window2D {
+    private func window(_ x: some ShapeCollection, _ w: some ShapeCollection) throws(OpError) -> Window2D {
         try geometry.window(input: x, kernel: (w[2], w[3]))
     }
 

@@ -23,7 +23,7 @@ struct ConvGeometry: Sendable {
     }
 
     /// The window over a 4-D NCHW input for a `kH×kW` kernel.
-    func window(input: [Int], kernel: (Int, Int)) throws(OpError) -> Window2D {
+    func window(input: some ShapeCollection, kernel: (Int, Int)) throws(OpError) -> Window2D {
         guard input.count == 4 else { throw OpError("expected a 4-D NCHW input, got shape \(input)") }
         let (kh, kw) = kernel
         let s = strides.isEmpty ? [1, 1] : strides

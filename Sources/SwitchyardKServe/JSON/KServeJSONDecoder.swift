@@ -16,11 +16,13 @@ public final class KServeJSONDecoder {
     /// (nil when absent: the body is pure JSON). A value of 0 is the raw single-input form, for
     /// which `rawInput` must describe the model's only input (nil: the model does not have
     /// exactly one input, and the request is rejected).
+    /// `rawInput` (the model's single input, for the raw binary form) is only evaluated for a raw
+    /// request: reading a model's metadata copies shared arrays, which every other request skips.
     public func decodeInferRequest(body: [UInt8], inferenceHeaderContentLength: String? = nil,
-                                   rawInput: TensorMetadata? = nil) throws(KServeError) -> InferRequest {
+                                   rawInput: @autoclosure () -> TensorMetadata? = nil) throws(KServeError) -> InferRequest {
         let headerLength = try BinaryTensorExtension.jsonHeaderLength(inferenceHeaderContentLength, bodyLength: body.count)
         if headerLength == 0 && inferenceHeaderContentLength != nil {
-            guard let rawInput else {
+            guard let rawInput = rawInput() else {
                 throw .invalidArgument("raw binary request (Inference-Header-Content-Length: 0) requires a model with exactly one input")
             }
             return try BinaryTensorExtension.rawRequest(body: body[...], input: rawInput)
@@ -35,10 +37,10 @@ public final class KServeJSONDecoder {
     }
 
     /// Convenience over a whole HTTP request (reads `Inference-Header-Content-Length`).
-    public func decodeInferRequest(_ request: HTTPRequest, rawInput: TensorMetadata? = nil) throws(KServeError) -> InferRequest {
+    public func decodeInferRequest(_ request: HTTPRequest, rawInput: @autoclosure () -> TensorMetadata? = nil) throws(KServeError) -> InferRequest {
         try decodeInferRequest(body: request.body,
                                inferenceHeaderContentLength: request.headers[BinaryTensorExtension.headerName],
-                               rawInput: rawInput)
+                               rawInput: rawInput())
     }
 
     /// Decodes an inference response body (JSON, or JSON header plus binary outputs).

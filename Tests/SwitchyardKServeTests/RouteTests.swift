@@ -55,4 +55,16 @@ import Testing
             #expect(route(.GET, p) == .notFound, "\(p)")
         }
     }
+
+    /// Escape-free paths are matched on their bytes, others after decoding: both give one answer.
+    @Test func bytePathAndDecodedPathAgree() {
+        #expect(route(.GET, "/v2/%68ealth/live") == .route(.healthLive))           // escaped literal
+        #expect(route(.GET, "/v2/health/live/") == .route(.healthLive))            // trailing slash
+        #expect(route(.GET, "/v2/health/live?probe=1#x") == .route(.healthLive))   // query ignored
+        #expect(route(.POST, "/v2/models/m%C3%A9/infer") == .route(.modelInfer(ModelReference(name: "mé"))))
+        #expect(route(.POST, "/v2/models/mé/infer") == .route(.modelInfer(ModelReference(name: "mé"))))
+        // More segments than the byte matcher holds on the stack: decoded, still not a route.
+        #expect(route(.GET, "/v2/models/m/versions/1/a/b/c/d/e") == .notFound)
+        #expect(route(.GET, "/v2/models/m/versions/1%2F2/a/b/c/d") == .notFound)
+    }
 }

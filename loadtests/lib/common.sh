@@ -65,6 +65,34 @@ run_h2load() {
   echo "$out" | awk '/^finished in/ {for(i=1;i<=NF;i++) if($i=="req/s,") print $(i-1)}'
 }
 
+# cpu_ticks PID...: user + system clock ticks used so far by these processes (all their threads).
+cpu_ticks() {
+  local t=0 p s
+  for p in "$@"; do
+    s=$(cat "/proc/$p/stat" 2>/dev/null) || continue
+    s=${s##*) }                      # drop "pid (comm) ": the state is now field 1
+    set -- $s
+    t=$((t + ${12} + ${13}))         # utime, stime (fields 14 and 15 of the full line)
+  done
+  echo "$t"
+}
+
+# nginx_pids: the nginx worker processes (they do the serving; the master only supervises).
+nginx_pids() { pgrep -P "$(cat "$WORK/nginx.pid")" | tr '\n' ' '; }
+
+# measured KEY "PIDS" SECONDS COMMAND...: runs COMMAND (which prints requests/s), appends the rate to
+# R[KEY] and the server's CPU time per request (µs, from /proc: all threads of PIDS) to C[KEY].
+# The CPU figure does not depend on how much of the machine the load generator left over, so it
+# compares the servers' efficiency even when the client is the bottleneck.
+measured() {
+  local key=$1 pids=$2 secs=$3; shift 3
+  local t0 t1 rps
+  t0=$(cpu_ticks $pids); rps=$("$@"); t1=$(cpu_ticks $pids)
+  R[$key]+=" $rps"
+  C[$key]+=" $(awk -v d=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" -v r="$rps" -v s="$secs" \
+    'BEGIN { if (r + 0 > 0) printf "%.2f", d / hz * 1e6 / (r * s); else print "nan" }')"
+}
+
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 

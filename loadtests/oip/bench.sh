@@ -53,17 +53,18 @@ h2_post() {  # URL BODY M [headers...]
 mbps() { awk -v r="$1" -v b="$2" 'BEGIN { printf "%.1f", r * b / 1048576 }'; }
 
 J="$WORK/p/infer.json"; B="$WORK/p/infer.bin"; IH=$(cat "$WORK/p/infer.bin.ihcl"); G="$WORK/p/infer.grpc"
-declare -A R
+declare -A R C
+NG=$(nginx_pids); SP=${PIDS[0]}
 for rep in $(seq 1 "$REPS"); do
-  R[ng_h1]+=" $(wrk_post "http://127.0.0.1:$NG_H1/v2/models/mlp/infer" "$J" application/json)"
-  R[sy_json]+=" $(wrk_post "http://127.0.0.1:$SY/v2/models/mlp/infer" "$J" application/json)"
-  R[sy_bin]+=" $(wrk_post "http://127.0.0.1:$SY/v2/models/mlp/infer" "$B" application/octet-stream "$IH")"
+  measured ng_h1 "$NG" "$SECS" wrk_post "http://127.0.0.1:$NG_H1/v2/models/mlp/infer" "$J" application/json
+  measured sy_json "$SP" "$SECS" wrk_post "http://127.0.0.1:$SY/v2/models/mlp/infer" "$J" application/json
+  measured sy_bin "$SP" "$SECS" wrk_post "http://127.0.0.1:$SY/v2/models/mlp/infer" "$B" application/octet-stream "$IH"
   [ "$MLSERVER" = 1 ] && R[ml_json]+=" $(wrk_post "http://127.0.0.1:$ML/v2/models/mlp/infer" "$J" application/json)"
-  R[ng_m1]+=" $(h2_post "http://127.0.0.1:$NG_H2/v2/models/mlp/infer" "$J" 1 -H 'content-type: application/json')"
-  R[sy_m1]+=" $(h2_post "http://127.0.0.1:$SY/v2/models/mlp/infer" "$J" 1 -H 'content-type: application/json')"
-  R[ng_m16]+=" $(h2_post "http://127.0.0.1:$NG_H2/v2/models/mlp/infer" "$J" 16 -H 'content-type: application/json')"
-  R[sy_m16]+=" $(h2_post "http://127.0.0.1:$SY/v2/models/mlp/infer" "$J" 16 -H 'content-type: application/json')"
-  R[sy_grpc]+=" $(h2_post "http://127.0.0.1:$SY/inference.GRPCInferenceService/ModelInfer" "$G" 16 -H 'content-type: application/grpc' -H 'te: trailers')"
+  measured ng_m1 "$NG" "$SECS" h2_post "http://127.0.0.1:$NG_H2/v2/models/mlp/infer" "$J" 1 -H 'content-type: application/json'
+  measured sy_m1 "$SP" "$SECS" h2_post "http://127.0.0.1:$SY/v2/models/mlp/infer" "$J" 1 -H 'content-type: application/json'
+  measured ng_m16 "$NG" "$SECS" h2_post "http://127.0.0.1:$NG_H2/v2/models/mlp/infer" "$J" 16 -H 'content-type: application/json'
+  measured sy_m16 "$SP" "$SECS" h2_post "http://127.0.0.1:$SY/v2/models/mlp/infer" "$J" 16 -H 'content-type: application/json'
+  measured sy_grpc "$SP" "$SECS" h2_post "http://127.0.0.1:$SY/inference.GRPCInferenceService/ModelInfer" "$G" 16 -H 'content-type: application/grpc' -H 'te: trailers'
   R[sy_big_json]+=" $(wrk_post "http://127.0.0.1:$SY/v2/models/cnn/infer" "$WORK/p/big.json" application/json)"
   R[sy_big_bin]+=" $(wrk_post "http://127.0.0.1:$SY/v2/models/cnn/infer" "$WORK/p/big.bin" application/octet-stream "$(cat "$WORK/p/big.bin.ihcl")")"
 done
@@ -71,14 +72,16 @@ done
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 JSON=""
 row() {  # label sy-key peer-key target
-  local s n; s=$(median ${R[$2]}); n=$(median ${R[$3]})
-  printf '| %-34s | %10.0f | %10.0f | %7s | %-7s |\n' "$1" "$s" "$n" "$(ratio "$s" "$n")" "$4"
-  JSON+="{\"case\":\"$1\",\"switchyard_rps\":$s,\"peer_rps\":$n,\"ratio\":$(ratio "$s" "$n"),\"target\":\"$4\",\"runs\":\"${R[$2]# } / ${R[$3]# }\"},"
+  local s n cs cn; s=$(median ${R[$2]}); n=$(median ${R[$3]})
+  cs=$(median ${C[$2]:-nan}); cn=$(median ${C[$3]:-nan})
+  printf '| %-34s | %10.0f | %10.0f | %7s | %-7s | %6s | %6s |\n' "$1" "$s" "$n" "$(ratio "$s" "$n")" "$4" "$cs" "$cn"
+  JSON+="{\"case\":\"$1\",\"switchyard_rps\":$s,\"peer_rps\":$n,\"ratio\":$(ratio "$s" "$n"),\"target\":\"$4\",\"switchyard_cpu_us_per_req\":\"$cs\",\"peer_cpu_us_per_req\":\"$cn\",\"runs\":\"${R[$2]# } / ${R[$3]# }\"},"
 }
 echo
 echo "OIP v2, mlp batch 1; ${SECS}s x ${REPS} alternating runs, medians; switchyard loops=$LOOPS; load avg $load"
-echo "| case (peer)                        | switchyard |       peer |   ratio | target  |"
-echo "|------------------------------------|-----------:|-----------:|--------:|---------|"
+echo "CPU sy / CPU peer: server CPU time (all threads, /proc) per request, µs, median (not measured for MLServer)."
+echo "| case (peer)                        | switchyard |       peer |   ratio | target  | CPU sy | CPU peer |"
+echo "|------------------------------------|-----------:|-----------:|--------:|---------|-------:|-------:|"
 row "HTTP/1.1 JSON (nginx)" sy_json ng_h1 ">=0.6"
 [ "$MLSERVER" = 1 ] && row "HTTP/1.1 JSON (MLServer 1.7.1)" sy_json ml_json ">=50"
 row "HTTP/1.1 binary (nginx)" sy_bin ng_h1 ">=0.7"

@@ -42,7 +42,7 @@ final class WriterBox: Sendable {
         let results = Mutex<[String]>([])
         let done = DispatchSemaphore(value: 0)
         for abandoned in [true, false] {
-            runner.offload(request, on: served, loop: group.loops[0], isAbandoned: { abandoned }) { outcome in
+            runner.offload(request, on: served, loop: group.loops[0], skipIf: { abandoned ? InferenceRunner.clientGone : nil }) { outcome in
                 switch outcome.result {
                 case .success: results.withLock { $0.append("ran") }
                 case .failure(let error): results.withLock { $0.append("\(error.kind): \(error.message)") }
@@ -103,6 +103,41 @@ final class WriterBox: Sendable {
         #expect(got?["after"] as? String == "true", "\(r.stdout) \(r.stderr)")
         // Completing the cancelled request is still allowed (and dropped).
         box.writer.withLock { $0 }?.complete(HTTPResponse(status: .ok))
+    }
+
+    /// A gRPC call whose deadline passes while it waits for a worker is answered
+    /// DEADLINE_EXCEEDED without running the model. A 1 ns deadline has always passed by the time
+    /// the job reaches a worker; every request is offloaded (inline threshold 0).
+    @Test(.enabled(if: Paths.python != nil && !FixtureRepository.fixtureDirectories.isEmpty))
+    func grpcCallPastItsDeadlineIsNotComputed() throws {
+        let (root, _) = try FixtureRepository.make()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var options = GatewayOptions()
+        options.inlineThresholdNanos = 0
+        let s = try TestServer(modelRoot: root, options: options); defer { s.stop() }
+        let model = try #require(s.gateway.repository.loadedModels.first {
+            $0.inputs.count == 1 && $0.inputs[0].datatype == .fp32 && $0.inputs[0].shape.count == 2
+        })
+        func call(timeout: String) throws -> [String: Any] {
+            let r = try run(Paths.python!, [Paths.scripts.appendingPathComponent("h2_probe.py").path, String(s.port), "grpc-infer",
+                                            model.name, model.inputs[0].name, String(model.inputs[0].shape[1]), timeout])
+            let line = r.stdout.split(separator: "\n").last.map(String.init) ?? ""
+            return (try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]) ?? ["stderr": r.stderr]
+        }
+        func successes() throws -> Int {
+            let r = try curl(["\(s.base)/v2/models/\(model.name)/stats"])
+            let stats = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+            let first = (stats?["model_stats"] as? [[String: Any]])?.first
+            let inference = first?["inference_stats"] as? [String: Any]
+            return (inference?["success"] as? [String: Any])?["count"] as? Int ?? -1
+        }
+        let late = try call(timeout: "1n")
+        #expect(late["status"] as? String == "4", "\(late)")   // DEADLINE_EXCEEDED
+        #expect(late["message"] as? String == "deadline exceeded while the request waited for a worker", "\(late)")
+        #expect(try successes() == 0)
+        let inTime = try call(timeout: "10S")
+        #expect(inTime["status"] as? String == "0", "\(inTime)")
+        #expect(try successes() == 1)
     }
 
     @Test func writerReportsAbandonedOnceAnHTTP2ClientLeaves() throws {

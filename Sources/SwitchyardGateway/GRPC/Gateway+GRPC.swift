@@ -126,7 +126,7 @@ extension Gateway {
     private func execute(_ request: InferRequest, on served: ModelRepository.Served, context: RequestContext, reply: GRPCReply,
                          routed: RoutedCall?) {
         let t0 = monotonicNanos()
-        runner.run(request, on: served, loop: context.loop, isAbandoned: { reply.writer.isAbandoned }) { [self] outcome in
+        runner.run(request, on: served, loop: context.loop, skipIf: { reply.reasonToSkip(now: monotonicNanos()) }) { [self] outcome in
             switch outcome.result {
             case .failure(let error):
                 served.stats.recordFailure(total: monotonicNanos() &- context.receivedAt)
@@ -169,5 +169,15 @@ struct GRPCReply: Sendable {
 
     func fail(_ status: GRPCStatus) {
         writer.complete(Gateway.finish(Gateway.grpcFailure(status), routed))
+    }
+
+    /// Why a queued call should not be computed any more, if it should not: the client went away
+    /// (connection closed, stream reset, call cancelled) or its deadline passed while it waited.
+    func reasonToSkip(now: UInt64) -> KServeError? {
+        if writer.isAbandoned { return InferenceRunner.clientGone }
+        if let deadline, now > deadline {
+            return KServeError(.deadlineExceeded, "deadline exceeded while the request waited for a worker")
+        }
+        return nil
     }
 }

@@ -34,11 +34,14 @@ public struct InferenceRunner: Sendable {
 
     /// Runs `request` and calls `completion` on `loop` — synchronously when inline.
     public func run(_ request: InferRequest, on served: ModelRepository.Served, loop: EventLoop,
-                    isAbandoned: @escaping @Sendable () -> Bool = { false },
+                    skipIf reason: @escaping @Sendable () -> KServeError? = { nil },
                     completion: @escaping @Sendable (Outcome) -> Void) {
         if let outcome = runInline(request, on: served) { return completion(outcome) }
-        offload(request, on: served, loop: loop, isAbandoned: isAbandoned, completion: completion)
+        offload(request, on: served, loop: loop, skipIf: reason, completion: completion)
     }
+
+    /// The failure of a queued request whose client left before it ran.
+    public static let clientGone = KServeError(.cancelled, "the client closed the connection or cancelled the request before it ran")
 
     /// Runs `request` here and now if it is cheap enough to run on the loop; nil otherwise.
     /// Callers answer an inline outcome directly, so the common case builds no completion closure.
@@ -50,21 +53,20 @@ public struct InferenceRunner: Sendable {
     /// Runs `request` on the offload pool; `completion` runs on `loop` (also when the pool is full,
     /// with an "overloaded" failure).
     ///
-    /// `isAbandoned` is asked when the job reaches a worker: if the client has gone by then (its
-    /// connection closed, or it reset the HTTP/2 stream, while the request waited in the queue), the
-    /// model is not run and the outcome is a `cancelled` failure. Without this, clients that send
-    /// heavy requests and hang up (or cancel their gRPC calls) could keep every worker busy
-    /// computing answers nobody reads.
+    /// `reason` is asked when the job reaches a worker: if it names one (the client has gone — its
+    /// connection closed, or it reset the HTTP/2 stream — or a gRPC deadline has passed while the
+    /// request waited in the queue), the model is not run and that failure is the outcome. Without
+    /// this, clients that send heavy requests and hang up, cancel or time out could keep every
+    /// worker busy computing answers nobody reads.
     public func offload(_ request: InferRequest, on served: ModelRepository.Served, loop: EventLoop,
-                        isAbandoned: @escaping @Sendable () -> Bool = { false },
+                        skipIf reason: @escaping @Sendable () -> KServeError? = { nil },
                         completion: @escaping @Sendable (Outcome) -> Void) {
         let model = served.model
         let names = request.outputs?.map(\.name)
         let inputs = request.inputs
         let submitted = offload.submit(returningTo: loop, {
-            if isAbandoned() {
-                return Outcome(result: .failure(KServeError(.cancelled, "the client closed the connection or cancelled the request before it ran")),
-                               inferNanos: 0, startedAt: monotonicNanos())
+            if let skipped = reason() {
+                return Outcome(result: .failure(skipped), inferNanos: 0, startedAt: monotonicNanos())
             }
             return Self.execute(model, inputs, names)
         }, completion: completion)

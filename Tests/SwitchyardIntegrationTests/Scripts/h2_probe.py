@@ -215,6 +215,36 @@ elif PROBE == "cancel-held-stream":
     after = check()
     result(before=before, after=after)
 
+elif PROBE == "grpc-infer":
+    # One gRPC ModelInfer over raw frames with a chosen grpc-timeout: argv MODEL INPUT WIDTH TIMEOUT.
+    # Prints the call's grpc-status and grpc-message (from the trailers, or trailers-only headers).
+    from tritonclient.grpc import service_pb2 as pb
+    model, input_name, width, timeout = sys.argv[3], sys.argv[4], int(sys.argv[5]), sys.argv[6]
+    req = pb.ModelInferRequest(model_name=model)
+    t = req.inputs.add(name=input_name, datatype="FP32", shape=[1, width])
+    t.contents.fp32_contents.extend([0.5] * width)
+    msg = req.SerializeToString()
+    s = connect()
+    c = client()
+    s.sendall(c.data_to_send())
+    sid = c.get_next_available_stream_id()
+    c.send_headers(sid, [(":method", "POST"), (":path", "/inference.GRPCInferenceService/ModelInfer"),
+                         (":scheme", "http"), (":authority", "localhost"), ("content-type", "application/grpc"),
+                         ("te", "trailers"), ("grpc-timeout", timeout)])
+    c.send_data(sid, b"\x00" + len(msg).to_bytes(4, "big") + msg, end_stream=True)
+    s.sendall(c.data_to_send())
+    fields = {}
+
+    def until(evs):
+        for x in evs:
+            if isinstance(x, (h2.events.ResponseReceived, h2.events.TrailersReceived)) and x.stream_id == sid:
+                fields.update(dict(x.headers))
+            if isinstance(x, h2.events.StreamEnded) and x.stream_id == sid:
+                return True
+        return False
+    pump(s, c, until)
+    result(status=fields.get("grpc-status"), message=fields.get("grpc-message"))
+
 else:
     print(json.dumps({"error": "unknown probe " + PROBE}))
     sys.exit(2)

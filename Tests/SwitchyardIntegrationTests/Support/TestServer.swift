@@ -14,7 +14,7 @@ final class TestServer {
     let gateway: Gateway
 
     init(configure: (inout ServerConfiguration) -> Void = { _ in }, responder: (any HTTPResponder)? = nil,
-         loops: Int = 2, modelRoot: URL? = nil) throws {
+         loops: Int = 2, modelRoot: URL? = nil, options: GatewayOptions = GatewayOptions()) throws {
         var config = ServerConfiguration()
         config.host = "127.0.0.1"
         config.port = 0
@@ -23,7 +23,7 @@ final class TestServer {
         group = try EventLoopGroup(count: loops, tickInterval: .milliseconds(20))
         group.start()
         let repository = ModelRepository(root: modelRoot ?? FileManager.default.temporaryDirectory.appendingPathComponent("switchyard-empty-repo"))
-        let gateway = Gateway(repository: repository, group: group)
+        let gateway = Gateway(repository: repository, group: group, options: options)
         if modelRoot != nil { repository.loadAll() }
         gateway.markReady()
         self.gateway = gateway

@@ -40,7 +40,8 @@ public struct Tensor: Sendable {
         guard bytes.count == expected else {
             throw TensorError("\(elementType) tensor of shape \(shape) needs \(expected) bytes, got \(bytes.count)")
         }
-        let storage = RawStorage(byteCount: expected)
+        // Every byte is copied over: no zero-filling first (a second pass over large inputs).
+        let storage = RawStorage(uninitializedByteCount: expected)
         let buffer = UnsafeMutableRawBufferPointer(start: storage.pointer, count: expected)
         buffer.copyBytes(from: bytes)
         self.init(elementType: elementType, shape: shape, storage: storage)
@@ -55,7 +56,7 @@ public struct Tensor: Sendable {
             throw TensorError("tensor of shape \(shape) needs \(expected) values, got \(values.count)")
         }
         let width = T.elementType.byteWidth
-        let storage = RawStorage(byteCount: expected * width)
+        let storage = RawStorage(uninitializedByteCount: expected * width)   // every byte is written below
         if T.self == Bool.self {
             let out = storage.pointer.assumingMemoryBound(to: UInt8.self)
             for (i, v) in values.enumerated() { out[i] = (v as! Bool) ? 1 : 0 }

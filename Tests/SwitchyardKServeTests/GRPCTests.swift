@@ -118,6 +118,15 @@ import SwitchyardCore
                     "/grpc.health.v1.Health/Check", "/inference.GRPCInferenceService/", ""] {
             guard case .failure(let s) = GRPCMethod.resolve(path: bad) else { Issue.record("\(bad) resolved"); continue }
             #expect(s.code == .unimplemented)
+            guard case .failure(let t) = GRPCMethod.resolve(target: bad + "?x=1") else { Issue.record("\(bad) resolved"); continue }
+            #expect(t == GRPCStatus(.unimplemented, "unknown method \(bad)"))
+        }
+        // A request target: the query is not part of the method; a Substring not backed by
+        // contiguous UTF-8 (bridged, or a slice) resolves the same way.
+        for m in GRPCMethod.allCases {
+            #expect(try GRPCMethod.resolve(target: m.path).get() == m)
+            #expect(try GRPCMethod.resolve(target: m.path + "?trace=1").get() == m)
+            #expect(try GRPCMethod.resolve(path: ("x" + m.path + "y").dropFirst().dropLast()).get() == m)
         }
     }
 }

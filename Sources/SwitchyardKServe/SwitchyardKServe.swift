@@ -7,10 +7,10 @@
 //          InferRequest.validate(against:)                        → 400s for inputs/outputs that do not fit the model
 //          KServeJSONEncoder.encode(_:for:).httpResponse()        → JSON or JSON+binary response with Triton's headers
 //          KServeError.httpResponse                               → {"error": "..."} with the kind's status
-//   gRPC   GRPCMethod.resolve(path:)                              → RPC or UNIMPLEMENTED
+//   gRPC   GRPCMethod.resolve(target:)                            → RPC or UNIMPLEMENTED
 //          GRPCMessaging.decodeRequest(_:body:maxMessageSize:)   → message (framing, compression flag, size)
 //          Inference_ModelInferRequest.inferCall()                → model + InferRequest (typed or raw contents)
-//          GRPCMessaging.response(Inference_ModelInferResponse(r)) / .failure(GRPCStatus(error))
+//          GRPCMessaging.response(framed: GRPCInferResponseEncoder.framed(r)) / .failure(GRPCStatus(error))
 //
 // Decisions where the specs are silent or servers disagree (PROTOCOL.md has the sources):
 // - Unknown JSON members are ignored (Triton and KServe Python do the same); missing required

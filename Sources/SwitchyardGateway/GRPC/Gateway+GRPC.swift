@@ -138,7 +138,7 @@ extension Gateway {
                                              id: request.id, outputs: outputs)
                 routed?.decorate(&response.parameters)
                 routed?.record(.success, receivedAt: context.receivedAt, outputs: outputs)
-                reply.send(Inference_ModelInferResponse(response))
+                reply.send(framed: GRPCInferResponseEncoder.framed(response))
                 let t2 = monotonicNanos()
                 served.stats.recordSuccess(batch: Int(request.inputs.first?.shape.first ?? 1), total: t2 &- context.receivedAt,
                                            queue: outcome.startedAt &- t0, input: t0 &- context.receivedAt,
@@ -161,10 +161,19 @@ struct GRPCReply: Sendable {
     let routed: RoutedCall?
 
     func send(_ message: some SwiftProtobuf.Message) {
+        deliver { GRPCMessaging.response(message) }
+    }
+
+    /// Sends a message already encoded and framed (the ModelInfer fast path).
+    func send(framed: [UInt8]) {
+        deliver { GRPCMessaging.response(framed: framed) }
+    }
+
+    private func deliver(_ response: () -> HTTPResponse) {
         if let deadline, monotonicNanos() > deadline {
             return fail(GRPCStatus(.deadlineExceeded, "deadline exceeded before the response was ready"))
         }
-        writer.complete(Gateway.finish(GRPCMessaging.response(message), routed))
+        writer.complete(Gateway.finish(response(), routed))
     }
 
     func fail(_ status: GRPCStatus) {

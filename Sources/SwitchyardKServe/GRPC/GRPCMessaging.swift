@@ -37,7 +37,12 @@ public enum GRPCMessaging {
         } catch {
             return failure(GRPCStatus(.internal, "failed to serialize \(type(of: message).protoMessageName): \(error)"))
         }
-        return HTTPResponse(status: .ok, headers: grpcHeaders, body: GRPCFraming.frame(bytes), trailers: okTrailers)
+        return response(framed: GRPCFraming.frame(bytes))
+    }
+
+    /// A successful call whose message is already framed (`GRPCInferResponseEncoder`).
+    public static func response(framed: [UInt8]) -> HTTPResponse {
+        HTTPResponse(status: .ok, headers: grpcHeaders, body: framed, trailers: okTrailers)
     }
 
     // Every successful call answers with the same fields: built once (copying is one retain).

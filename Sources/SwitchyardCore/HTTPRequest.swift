@@ -15,14 +15,22 @@ public struct HTTPRequestHead: Sendable {
 
     /// The path part of the target (before `?`), not percent-decoded.
     public var path: Substring {
-        if let q = target.utf8.firstIndex(of: UInt8(ascii: "?")) { return target[..<q] }
+        if let q = queryMark { return target[..<q] }
         return target[...]
     }
 
     /// The query part of the target (after `?`), or nil.
     public var query: Substring? {
-        guard let q = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return nil }
+        guard let q = queryMark else { return nil }
         return target[target.index(after: q)...]
+    }
+
+    /// Where the `?` is. Read on every gRPC call: scanning the contiguous UTF-8 bytes, not the
+    /// `String.UTF8View` (generic index-checked iteration, 0.8 % of a ModelInfer call in perf).
+    private var queryMark: String.Index? {
+        let offset = target.utf8.withContiguousStorageIfAvailable { $0.firstIndex(of: UInt8(ascii: "?")) }
+            ?? target.utf8.firstIndex(of: UInt8(ascii: "?")).map { target.utf8.distance(from: target.startIndex, to: $0) }
+        return offset.map { target.utf8.index(target.startIndex, offsetBy: $0) }
     }
 }
 

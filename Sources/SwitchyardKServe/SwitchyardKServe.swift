@@ -7,7 +7,7 @@
 //          InferRequest.validate(against:)                        → 400s for inputs/outputs that do not fit the model
 //          KServeJSONEncoder.encode(_:for:).httpResponse()        → JSON or JSON+binary response with Triton's headers
 //          KServeError.httpResponse                               → {"error": "..."} with the kind's status
-//   gRPC   GRPCMethod.resolve(target:)                            → RPC or UNIMPLEMENTED
+//   gRPC   GRPCMethod.resolve(path:)                              → RPC or UNIMPLEMENTED
 //          GRPCMessaging.decodeRequest(_:body:maxMessageSize:)   → message (framing, compression flag, size)
 //          Inference_ModelInferRequest.inferCall()                → model + InferRequest (typed or raw contents)
 //          GRPCMessaging.response(framed: GRPCInferResponseEncoder.framed(r)) / .failure(GRPCStatus(error))

@@ -111,6 +111,10 @@ import SwitchyardCore
         #expect(GRPCStatus(KServeError.notFound("no model 'x'")) == GRPCStatus(.notFound, "no model 'x'"))
     }
 
+    static func head(_ target: String) -> HTTPRequestHead {
+        HTTPRequestHead(method: .POST, target: target, version: .http2, headers: HTTPHeaders())
+    }
+
     @Test func methodPaths() throws {
         #expect(try GRPCMethod.resolve(path: "/inference.GRPCInferenceService/ModelInfer").get() == .modelInfer)
         for m in GRPCMethod.allCases { #expect(try GRPCMethod.resolve(path: m.path).get() == m) }
@@ -118,14 +122,14 @@ import SwitchyardCore
                     "/grpc.health.v1.Health/Check", "/inference.GRPCInferenceService/", ""] {
             guard case .failure(let s) = GRPCMethod.resolve(path: bad) else { Issue.record("\(bad) resolved"); continue }
             #expect(s.code == .unimplemented)
-            guard case .failure(let t) = GRPCMethod.resolve(target: bad + "?x=1") else { Issue.record("\(bad) resolved"); continue }
+            guard case .failure(let t) = GRPCMethod.resolve(path: Self.head(bad + "?x=1").path) else { Issue.record("\(bad) resolved"); continue }
             #expect(t == GRPCStatus(.unimplemented, "unknown method \(bad)"))
         }
         // A request target: the query is not part of the method; a Substring not backed by
         // contiguous UTF-8 (bridged, or a slice) resolves the same way.
         for m in GRPCMethod.allCases {
-            #expect(try GRPCMethod.resolve(target: m.path).get() == m)
-            #expect(try GRPCMethod.resolve(target: m.path + "?trace=1").get() == m)
+            #expect(try GRPCMethod.resolve(path: Self.head(m.path).path).get() == m)
+            #expect(try GRPCMethod.resolve(path: Self.head(m.path + "?trace=1").path).get() == m)
             #expect(try GRPCMethod.resolve(path: ("x" + m.path + "y").dropFirst().dropLast()).get() == m)
         }
     }

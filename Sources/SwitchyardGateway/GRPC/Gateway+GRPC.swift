@@ -15,7 +15,7 @@ extension Gateway {
             return writer.complete(.error(.unsupportedMediaType, "gRPC requires HTTP/2"))
         }
         let method: GRPCMethod
-        switch GRPCMethod.resolve(target: request.head.target) {
+        switch GRPCMethod.resolve(path: request.head.path) {
         case .success(let m): method = m
         case .failure(let status): return writer.complete(Self.grpcFailure(status))
         }

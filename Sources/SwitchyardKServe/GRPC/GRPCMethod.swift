@@ -24,33 +24,18 @@ public enum GRPCMethod: String, Sendable, Hashable, CaseIterable {
     /// ModelInfer call's server CPU, and walking a `Substring`'s UTF-8 view still 1.8 %.
     public static func resolve(path: Substring) -> Result<GRPCMethod, GRPCStatus> {
         let found = path.utf8.withContiguousStorageIfAvailable(match) ?? Array(path.utf8).withUnsafeBufferPointer(match)
-        return found.map { .success($0) } ?? unknown(path)
+        return found.map { .success($0) } ?? .failure(GRPCStatus(.unimplemented, "unknown method \(path)"))
     }
 
     public static func resolve(path: String) -> Result<GRPCMethod, GRPCStatus> { resolve(path: path[...]) }
 
     public static func resolve(path: some StringProtocol) -> Result<GRPCMethod, GRPCStatus> { resolve(path: Substring(path)) }
 
-    /// Resolves a request target (`:path`, which may carry a `?query`) in place, without making
-    /// a `Substring` of it first.
-    public static func resolve(target: String) -> Result<GRPCMethod, GRPCStatus> {
-        var text = target
-        let found = text.withUTF8 { bytes -> GRPCMethod? in
-            let end = bytes.firstIndex(of: UInt8(ascii: "?")) ?? bytes.count
-            return match(UnsafeBufferPointer(rebasing: bytes[..<end]))
-        }
-        return found.map { .success($0) } ?? unknown(target.prefix { $0 != "?" })
-    }
-
     private static func match(_ bytes: UnsafeBufferPointer<UInt8>) -> GRPCMethod? {
         guard bytes.count > prefixBytes.count, bytes.starts(with: prefixBytes) else { return nil }
         let name = bytes[prefixBytes.count...]
         for entry in methodNames where name.elementsEqual(entry.name) { return entry.method }
         return nil
-    }
-
-    private static func unknown(_ path: Substring) -> Result<GRPCMethod, GRPCStatus> {
-        .failure(GRPCStatus(.unimplemented, "unknown method \(path)"))
     }
 
     private static let prefixBytes = Array(servicePrefix.utf8)

@@ -7,14 +7,20 @@ public enum GRPCFraming {
     public static func frame(_ message: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(message.count + prefixLength)
-        let n = UInt32(truncatingIfNeeded: message.count)
+        appendPrefix(messageLength: message.count, to: &out)
+        out.append(contentsOf: message)
+        return out
+    }
+
+    /// Appends the prefix of an uncompressed message of `messageLength` bytes (for encoders that
+    /// write the message right after it).
+    public static func appendPrefix(messageLength: Int, to out: inout [UInt8]) {
+        let n = UInt32(truncatingIfNeeded: messageLength)
         out.append(0)
         out.append(UInt8(truncatingIfNeeded: n >> 24))
         out.append(UInt8(truncatingIfNeeded: n >> 16))
         out.append(UInt8(truncatingIfNeeded: n >> 8))
         out.append(UInt8(truncatingIfNeeded: n))
-        out.append(contentsOf: message)
-        return out
     }
 
     /// Splits a complete unary request body into exactly one message.

@@ -183,7 +183,7 @@ struct GRPCReply: Sendable {
     /// Why a queued call should not be computed any more, if it should not: the client went away
     /// (connection closed, stream reset, call cancelled) or its deadline passed while it waited.
     func reasonToSkip(now: UInt64) -> KServeError? {
-        if writer.isAbandoned { return InferenceRunner.clientGone }
+        if let gone = InferenceRunner.gone(writer) { return gone }
         if let deadline, now > deadline {
             return KServeError(.deadlineExceeded, "deadline exceeded while the request waited for a worker")
         }

@@ -43,6 +43,10 @@ public struct InferenceRunner: Sendable {
     /// The failure of a queued request whose client left before it ran.
     public static let clientGone = KServeError(.cancelled, "the client closed the connection or cancelled the request before it ran")
 
+    /// `clientGone` once nobody will read `writer`'s response, nil while the client still waits:
+    /// the `skipIf` check every protocol starts from.
+    public static func gone(_ writer: ResponseWriter) -> KServeError? { writer.isAbandoned ? clientGone : nil }
+
     /// Runs `request` here and now if it is cheap enough to run on the loop; nil otherwise.
     /// Callers answer an inline outcome directly, so the common case builds no completion closure.
     public func runInline(_ request: InferRequest, on served: ModelRepository.Served) -> Outcome? {

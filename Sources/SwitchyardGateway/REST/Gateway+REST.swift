@@ -116,7 +116,7 @@ extension Gateway {
         if let outcome = runner.runInline(request, on: served) {
             return answer(outcome, request, on: served, rawForm: rawForm, timing: timing, routed: routed, writer: writer)
         }
-        runner.offload(request, on: served, loop: loop, skipIf: { writer.isAbandoned ? InferenceRunner.clientGone : nil }) { [self] outcome in
+        runner.offload(request, on: served, loop: loop, skipIf: { InferenceRunner.gone(writer) }) { [self] outcome in
             answer(outcome, request, on: served, rawForm: rawForm, timing: timing, routed: routed, writer: writer)
         }
     }

@@ -11,9 +11,6 @@ final class ExperimentsView: Sendable {
     /// The configuration's signer, or the gateway's own (state-directory secret) when the
     /// configuration has no `tokens` section.
     let signer: AssignmentTokenSigner
-    /// The signer's current key alone: what every routed request signs with (copying it retains
-    /// nothing shared when the key id is short).
-    let signingKey: AssignmentTokenSigner.SigningKey
     /// Everything a routed request needs about its experiment, found with one lookup.
     let routes: [String: ExperimentRoute]
 
@@ -24,7 +21,6 @@ final class ExperimentsView: Sendable {
         self.generation = generation
         self.snapshot = snapshot
         self.signer = signer
-        signingKey = signer.signingKey
         routes = snapshot.experiments.mapValues { ExperimentRoute($0, stats: stats[$0.name]) }
     }
 }

@@ -23,8 +23,8 @@ extension Gateway {
                                                : RequestAttributes(requestID: requestID)
         guard let assignment = Router.assign(route.compiled, request: attributes, revision: view.snapshot.revision,
                                              random: state.nextRandom()) else { return nil }
-        let token = view.signingKey.sign(experiment: name, variant: assignment.variant.name, unit: assignment.unit ?? requestID,
-                                     issuedAt: Int64(time(nil)))
+        let token = view.signer.signingKey.sign(experiment: name, variant: assignment.variant.name, unit: assignment.unit ?? requestID,
+                                            issuedAt: Int64(time(nil)))
         return RoutedCall(assignment: assignment, stats: route.stats, variantIndex: route.statsIndex[assignment.variant.index],
                           reference: route.references[assignment.variant.index], token: token, loop: context.loop.index)
     }

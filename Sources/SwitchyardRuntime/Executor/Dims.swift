@@ -27,7 +27,6 @@ struct Dims: RandomAccessCollection, Equatable, Sendable, CustomStringConvertibl
         }
     }
 
-
     var startIndex: Int { 0 }
     var endIndex: Int { count }
 

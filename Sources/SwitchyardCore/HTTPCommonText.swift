@@ -21,6 +21,19 @@ public enum HTTPCommonText {
         }
     }
 
+    /// The value of a run of ASCII digits (a `content-length`), or nil for an empty run, any other
+    /// byte, or more than 18 digits.
+    @inlinable
+    public static func decimal(_ b: UnsafeRawBufferPointer) -> Int? {
+        guard !b.isEmpty && b.count <= 18 else { return nil }
+        var v = 0
+        for d in b {
+            guard d &- 48 < 10 else { return nil }
+            v = v &* 10 &+ Int(d &- 48)
+        }
+        return v
+    }
+
     /// True when `b` holds exactly the bytes of `literal`.
     @inlinable @inline(__always)
     public static func equals(_ b: UnsafeRawBufferPointer, _ literal: StaticString) -> Bool {

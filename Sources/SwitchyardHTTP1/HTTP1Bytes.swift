@@ -1,25 +1,11 @@
 /// Small helpers over ranges of the raw input buffer. The parser works on `(start, end)` offsets into
-/// one `UnsafeRawBufferPointer` and makes a `String` only for what the request keeps (target, header
-/// names and values), so recognizing framing headers and list tokens costs no allocation.
+/// one `UnsafeRawBufferPointer` and makes a `String` only for the target and error messages, so
+/// recognizing framing headers and list tokens costs no allocation.
 enum HTTP1Bytes {
     /// The bytes `start..<end` as a String (invalid UTF-8 in obs-text becomes U+FFFD).
     @inline(__always)
     static func string(_ p: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> String {
         String(decoding: UnsafeRawBufferPointer(rebasing: p[start..<end]), as: UTF8.self)
-    }
-
-    /// The bytes `start..<end`, ASCII lower-cased, as a String written in place (one pass, no
-    /// intermediate array; names of up to 15 bytes stay inline in the String without allocating).
-    @inline(__always)
-    static func lowercasedString(_ p: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> String {
-        String(unsafeUninitializedCapacity: end - start) { out in
-            var o = 0
-            for i in start..<end {
-                out[o] = HTTP1ByteClass.lower(p[i])
-                o += 1
-            }
-            return o
-        }
     }
 
     /// Narrows `start..<end` past optional whitespace (SP / HTAB) on both sides.

@@ -66,16 +66,10 @@ struct HTTP1HeadParser {
     /// One `field-name ":" OWS field-value OWS` line, without its line ending.
     mutating func headerLine(_ p: UnsafeRawBufferPointer, _ start: Int, _ end: Int) throws(HTTP1ParseError) {
         let (nameEnd, valueStart, valueEnd) = try HTTP1HeadParser.splitField(p, start, end, in: .header)
-        let name: String
-        if let (known, kind) = HTTP1KnownHeader.match(p, start, nameEnd) {
-            name = known
-            if kind != .other { try recognize(kind, p, valueStart, valueEnd) }
-        } else {
-            name = HTTP1Bytes.lowercasedString(p, start, nameEnd)
-        }
-        let value = HTTPCommonText.value(UnsafeRawBufferPointer(rebasing: p[valueStart..<valueEnd])) ?? HTTP1Bytes.string(p, valueStart, valueEnd)
-        if headers.isEmpty { headers.reserveCapacity(8) }   // one allocation, not growth through 1, 2, 4, 8
-        headers.addLowercased(name: name, value: value)
+        let name = UnsafeRawBufferPointer(rebasing: p[start..<nameEnd])
+        if let kind = HTTP1KnownHeader.match(p, start, nameEnd) { try recognize(kind, p, valueStart, valueEnd) }
+        if headers.isEmpty { headers.reserveCapacity(fields: 8, bytes: 256) }   // one allocation, not regrowth
+        headers.append(lowercasing: name, value: UnsafeRawBufferPointer(rebasing: p[valueStart..<valueEnd]))
     }
 
     enum Section {
@@ -138,8 +132,6 @@ struct HTTP1HeadParser {
             http2SettingsCount += 1
         case .transferEncoding:
             try transferEncodingField(p, vs, ve)
-        case .other:
-            break
         }
     }
 

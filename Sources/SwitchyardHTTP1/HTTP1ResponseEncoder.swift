@@ -22,24 +22,23 @@ public enum HTTP1ResponseEncoder {
         let connection: StaticString? = interim ? nil
             : (!keepAlive ? "connection: close\r\n" : (requestVersion == .http1_0 ? "connection: keep-alive\r\n" : nil))
 
-        // Length first: most names cannot match, and comparing against a literal longer than 15 bytes
-        // (a heap-shaped string) is the slow path of String ==.
+        // Length first: most names have none of these lengths.
         @inline(__always)
-        func kept(_ name: String) -> Bool {
+        func kept(_ name: UnsafeRawBufferPointer) -> Bool {
             if interim { return true }
-            switch name.utf8.count {
-            case 4: return date == nil || name != "date"
-            case 10: return name != "connection"
-            case 14: return name != "content-length"
-            case 17: return name != "transfer-encoding"
+            switch name.count {
+            case 4: return date == nil || !HTTPCommonText.equals(name, "date")
+            case 10: return !HTTPCommonText.equals(name, "connection")
+            case 14: return !HTTPCommonText.equals(name, "content-length")
+            case 17: return !HTTPCommonText.equals(name, "transfer-encoding")
             default: return true
             }
         }
 
         // Measure.
         var size = 9 + decimalCount(code) + 1 + response.status.reason.utf8.count + 2 + 2
-        for (name, value) in response.headers where kept(name) {
-            size += name.utf8.count + 2 + value.utf8.count + 2
+        response.headers.forEachField { name, value in
+            if kept(name) { size += name.count + 2 + value.count + 2 }
         }
         if bodyAllowed { size += 16 + decimalCount(response.body.count) + 2 }
         if let connection { size += connection.utf8CodeUnitCount }
@@ -57,7 +56,8 @@ public enum HTTP1ResponseEncoder {
             w.put(" ")
             w.put(response.status.reason)
             w.put("\r\n")
-            for (name, value) in response.headers where kept(name) {
+            response.headers.forEachField { name, value in
+                guard kept(name) else { return }
                 w.put(name)
                 w.put(": ")
                 w.put(value)
@@ -98,6 +98,14 @@ public enum HTTP1ResponseEncoder {
         mutating func put(_ s: StaticString) {
             (base + offset).copyMemory(from: s.utf8Start, byteCount: s.utf8CodeUnitCount)
             offset += s.utf8CodeUnitCount
+        }
+
+        @inline(__always)
+        mutating func put(_ bytes: UnsafeRawBufferPointer) {
+            if let from = bytes.baseAddress, bytes.count > 0 {
+                (base + offset).copyMemory(from: from, byteCount: bytes.count)
+            }
+            offset += bytes.count
         }
 
         @inline(__always)

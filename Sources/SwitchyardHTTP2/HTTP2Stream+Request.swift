@@ -5,9 +5,8 @@ import SwitchyardCore
 /// nghttp2's HTTP messaging checks run before any field reaches us (RFC 9113 §8.2-8.3: lower-case
 /// names, no connection-specific fields, required and unique pseudo-headers, pseudo-headers first,
 /// `content-length` matching the DATA received); a violating stream is reset with PROTOCOL_ERROR by
-/// the library. What is left here is building Swift values straight from the decoder's bytes
-/// (one `String` per name and value, none for pseudo-header names, literals for common ones) and
-/// enforcing our own limits.
+/// the library. What is left here is copying the decoder's bytes into the request's header list
+/// (no `String` per field; see `HTTPHeaders`) and enforcing our own limits.
 extension HTTP2Stream {
     /// Records one header field of the request head or of its trailers.
     func addField(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, maxHeaderListSize: Int) {
@@ -23,24 +22,21 @@ extension HTTP2Stream {
         }
         if receivingTrailers {
             if trailers == nil { trailers = HTTPHeaders() }
-            trailers?.addLowercased(name: String(decoding: name, as: UTF8.self),
-                                    value: String(decoding: value, as: UTF8.self))
+            trailers?.append(name: name, value: value)
             return
         }
         if name.first == UInt8(ascii: ":") {
             addPseudoHeader(name: name, value: value)
             return
         }
-        let n = HTTP2KnownField.name(name) ?? String(decoding: name, as: UTF8.self)
-        let v = HTTPCommonText.value(value) ?? String(decoding: value, as: UTF8.self)
-        // Most requests carry a handful of fields: one allocation instead of growing 1, 2, 4, 8.
-        if headers.isEmpty { headers.reserveCapacity(8) }
-        if n == "host" {
+        // Most requests carry a handful of short fields: one allocation instead of regrowth.
+        if headers.isEmpty { headers.reserveCapacity(fields: 8, bytes: 256) }
+        if HTTPCommonText.equals(name, "host") {
             hasHost = true
-        } else if n == "content-length" {
-            contentLength = Int(v)
+        } else if HTTPCommonText.equals(name, "content-length") {
+            contentLength = HTTPCommonText.decimal(value)
         }
-        headers.addLowercased(name: n, value: v)
+        headers.append(name: name, value: value)
     }
 
     private func addPseudoHeader(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {

@@ -217,20 +217,21 @@ extension HTTP2ServerSession {
     private func withNameValues<R>(_ block: HTTP2HeaderBlock,
                                    _ body: (UnsafePointer<nghttp2_nv>, Int) -> R) -> R {
         let count = block.fields.count
-        return block.bytes.withUnsafeBufferPointer { bytes in
-            withUnsafeTemporaryAllocation(of: nghttp2_nv.self, capacity: max(count, 1)) { nva in
-                let nvBase = nva.baseAddress!
-                if let base = bytes.baseAddress {
-                    let mutableBase = UnsafeMutablePointer(mutating: base)
-                    for (i, f) in block.fields.enumerated() {
-                        (nvBase + i).initialize(to: nghttp2_nv(
-                            name: mutableBase + f.nameStart, value: mutableBase + f.valueStart,
-                            namelen: f.nameCount, valuelen: f.valueCount,
-                            flags: UInt8(f.valueCount > HTTP2HeaderBlock.indexedValueLimit
-                                         ? NGHTTP2_NV_FLAG_NO_INDEX.rawValue : NGHTTP2_NV_FLAG_NONE.rawValue)))
-                    }
+        return withUnsafeTemporaryAllocation(of: nghttp2_nv.self, capacity: max(count, 1)) { nva in
+            let nvBase = nva.baseAddress!
+            return block.fields.withBytes { packed in
+                var i = 0
+                // nghttp2 takes `uint8_t *` but only reads during the submit call.
+                HTTPHeaders.forEachField(in: packed) { name, value in
+                    (nvBase + i).initialize(to: nghttp2_nv(
+                        name: UnsafeMutablePointer(mutating: name.baseAddress!.assumingMemoryBound(to: UInt8.self)),
+                        value: UnsafeMutablePointer(mutating: value.baseAddress!.assumingMemoryBound(to: UInt8.self)),
+                        namelen: name.count, valuelen: value.count,
+                        flags: UInt8(value.count > HTTP2HeaderBlock.indexedValueLimit
+                                     ? NGHTTP2_NV_FLAG_NO_INDEX.rawValue : NGHTTP2_NV_FLAG_NONE.rawValue)))
+                    i += 1
                 }
-                return body(UnsafePointer(nvBase), bytes.baseAddress == nil ? 0 : count)
+                return body(UnsafePointer(nvBase), i)
             }
         }
     }

@@ -14,6 +14,61 @@ import Testing
         #expect(h["missing"] == nil)
     }
 
+    @Test func packedFieldsKeepOrderBytesAndCount() {
+        var h = HTTPHeaders()
+        let name = Array("User-Agent".utf8), value = Array("h2load nghttp2/1.52.0 \u{e9}".utf8)
+        name.withUnsafeBytes { n in value.withUnsafeBytes { v in h.append(lowercasing: n, value: v) } }
+        Array("x-empty".utf8).withUnsafeBytes { n in h.append(name: n, value: UnsafeRawBufferPointer(start: nil, count: 0)) }
+        let long = String(repeating: "v", count: 70_000)   // past any 16-bit length
+        h.addLowercased(name: "x-long", value: long)
+        #expect(h.count == 3)
+        #expect(h.map(\.name) == ["user-agent", "x-empty", "x-long"])
+        #expect(h["user-agent"] == "h2load nghttp2/1.52.0 \u{e9}")
+        #expect(h["x-empty"] == "")
+        #expect(h["x-long"] == long)
+        var seen: [(Int, Int)] = []
+        h.forEachField { n, v in seen.append((n.count, v.count)) }
+        #expect(seen.map(\.0) == [10, 7, 6] && seen.map(\.1) == [value.count, 0, 70_000])
+        #expect(h.withFirstValue("x-long") { $0.count } == 70_000)
+        #expect(h.withFirstValue("absent") { $0.count } == nil)
+        #expect(h.contains("x-empty") && !h.contains("x-emptY"))
+    }
+
+    @Test func copiesAreIndependent() {
+        var a: HTTPHeaders = ["A": "1"]
+        let b = a
+        a.add(name: "b", value: "2")
+        #expect(b.count == 1 && b["b"] == nil && a["b"] == "2")
+        var c = a
+        c.removeAll(keepingCapacity: true)   // shared buffer: must not be emptied in place
+        #expect(c.isEmpty && a.count == 2 && a["a"] == "1")
+        c.add(name: "z", value: "9")
+        #expect(a["z"] == nil && c.map(\.name) == ["z"])
+        var d = a
+        d.remove(name: "A")
+        #expect(d.map(\.name) == ["b"] && a.count == 2)
+    }
+
+    @Test func equalityComparesFieldsInOrder() {
+        let a: HTTPHeaders = ["x": "1", "y": "2"]
+        var b = HTTPHeaders()
+        b.add(name: "X", value: "1")
+        b.add(name: "y", value: "2")
+        #expect(a == b)
+        #expect(a != ["y": "2", "x": "1"])
+        let joined: HTTPHeaders = ["ab": "c"]
+        #expect(joined != ["a": "bc"])   // same text, split differently
+        #expect(HTTPHeaders() == [:])
+    }
+
+    @Test func growthKeepsEarlierFields() {
+        var h = HTTPHeaders()
+        for i in 0..<300 { h.add(name: "h\(i)", value: String(repeating: "x", count: i)) }
+        #expect(h.count == 300)
+        #expect(h["h0"] == "" && h["h299"]?.count == 299 && h["h150"]?.count == 150)
+        #expect(h.values("h7") == ["xxxxxxx"])
+    }
+
     @Test func errorBodyIsEscapedJSON() {
         let r = HTTPResponse.error(.badRequest, "bad \"input\"\n\u{1}")
         #expect(String(decoding: r.body, as: UTF8.self) == #"{"error":"bad \"input\"\n\u0001"}"#)

@@ -8,7 +8,7 @@ import SwitchyardStats
 /// The Open Inference Protocol REST surface.
 extension Gateway {
     func handleREST(_ request: HTTPRequest, context: RequestContext, writer: ResponseWriter) {
-        switch KServeRoute.parse(method: request.head.method, path: request.head.target) {
+        switch KServeRoute.parse(method: request.head.method, path: request.head.target[...]) {
         case .notFound:
             if request.head.path == "/echo" {
                 return writer.complete(Self.echo(request))

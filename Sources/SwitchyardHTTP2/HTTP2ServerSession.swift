@@ -28,6 +28,9 @@ public final class HTTP2ServerSession {
 
     /// The nghttp2 session (`nghttp2_session *`); owned, deleted in `deinit`.
     var ng: OpaquePointer
+    /// The loop's block pool the nghttp2 session allocates from (nil: malloc). Held so that the
+    /// pool outlives the session.
+    let allocator: HTTP2Allocator?
 
     /// Open streams by id. Entries appear at a request's first HEADERS and leave when nghttp2
     /// reports the stream closed.
@@ -52,8 +55,9 @@ public final class HTTP2ServerSession {
 
     /// A session for a connection that starts with the HTTP/2 client preface (prior knowledge).
     /// Queues the server SETTINGS and the connection WINDOW_UPDATE; `flush` produces them.
-    public convenience init(settings: HTTP2Settings, delegate: any HTTP2SessionDelegate) throws(HTTP2Error) {
-        try self.init(settings: settings, delegate: delegate, upgrade: nil)
+    public convenience init(settings: HTTP2Settings, delegate: any HTTP2SessionDelegate,
+                            allocator: HTTP2Allocator? = nil) throws(HTTP2Error) {
+        try self.init(settings: settings, delegate: delegate, allocator: allocator, upgrade: nil)
     }
 
     /// A session for a connection switching from HTTP/1.1 (`Upgrade: h2c`, RFC 7540 §3.2).
@@ -64,17 +68,18 @@ public final class HTTP2ServerSession {
     /// otherwise at the end of the first `receive` call that does not fail (that is, once the client
     /// preface has been checked). The glue writes `101 Switching Protocols`, then what `flush` produces.
     public convenience init(upgrading request: HTTPRequest, settingsPayload: [UInt8], settings: HTTP2Settings,
-                            delegate: any HTTP2SessionDelegate) throws(HTTP2Error) {
-        try self.init(settings: settings, delegate: delegate,
+                            delegate: any HTTP2SessionDelegate, allocator: HTTP2Allocator? = nil) throws(HTTP2Error) {
+        try self.init(settings: settings, delegate: delegate, allocator: allocator,
                       upgrade: (request: request, payload: settingsPayload))
     }
 
-    private init(settings: HTTP2Settings, delegate: any HTTP2SessionDelegate,
+    private init(settings: HTTP2Settings, delegate: any HTTP2SessionDelegate, allocator: HTTP2Allocator?,
                  upgrade: (request: HTTPRequest, payload: [UInt8])?) throws(HTTP2Error) {
         try settings.validate()
         self.settings = settings
         self.delegate = delegate
-        self.ng = try Self.makeLibrarySession()
+        self.allocator = allocator
+        self.ng = try Self.makeLibrarySession(allocator: allocator)
         streams = HTTP2StreamTable(capacity: Int(min(settings.maxConcurrentStreams, 64)))
         attachToLibrarySession()
         if let upgrade {

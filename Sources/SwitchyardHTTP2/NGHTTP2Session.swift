@@ -18,7 +18,10 @@ extension HTTP2ServerSession {
     /// frames per header block (CVE-2024-28182), and a stream-reset rate limit of 1000 burst /
     /// 33 per second (rapid reset, CVE-2023-44487). Closed streams are not retained: we disable
     /// RFC 7540 priorities, which is the only thing they are kept for.
-    static func makeLibrarySession() throws(HTTP2Error) -> OpaquePointer {
+    ///
+    /// With an allocator, the session allocates from its loop's block pool (`block_pool.h`:
+    /// recycled blocks instead of a malloc and a free per stream structure and header buffer).
+    static func makeLibrarySession(allocator: HTTP2Allocator?) throws(HTTP2Error) -> OpaquePointer {
         var callbacksOut: OpaquePointer?
         guard nghttp2_session_callbacks_new(&callbacksOut) == 0, let callbacks = callbacksOut else {
             throw HTTP2Error("nghttp2: out of memory creating the callback table")
@@ -34,9 +37,15 @@ extension HTTP2ServerSession {
         nghttp2_option_set_no_closed_streams(option, 1)
 
         var sessionOut: OpaquePointer?
-        let rv = nghttp2_session_server_new2(&sessionOut, callbacks, nil, option)
+        let rv: Int32
+        if let allocator {
+            sy_block_pool_bind(allocator.pool)   // sessions are made on their loop: it owns the pool
+            rv = nghttp2_session_server_new3(&sessionOut, callbacks, nil, option, &allocator.pool.pointee.mem)
+        } else {
+            rv = nghttp2_session_server_new2(&sessionOut, callbacks, nil, option)
+        }
         guard rv == 0, let session = sessionOut else {
-            throw HTTP2Error("nghttp2_session_server_new2 failed: \(libraryErrorString(rv))")
+            throw HTTP2Error("nghttp2_session_server_new failed: \(libraryErrorString(rv))")
         }
         return session
     }
@@ -240,6 +249,21 @@ extension HTTP2ServerSession {
     fileprivate func libraryReported(_ message: String) {
         lastLibraryMessage = message
     }
+}
+
+/// Recycled memory for the nghttp2 sessions of one event loop (see `block_pool.h` for why and how).
+/// Make one per loop and pass it to every session created on that loop; each session keeps it
+/// alive. Sessions used or destroyed on another thread stay correct: the pool then falls back to
+/// malloc and free.
+public final class HTTP2Allocator: @unchecked Sendable {   // owner-thread checks inside the C pool
+    fileprivate let pool: UnsafeMutablePointer<sy_block_pool>
+
+    public init() {
+        guard let pool = sy_block_pool_new() else { fatalError("out of memory creating an HTTP/2 block pool") }
+        self.pool = pool
+    }
+
+    deinit { sy_block_pool_delete(pool) }
 }
 
 private func libraryErrorString(_ code: Int32) -> String {

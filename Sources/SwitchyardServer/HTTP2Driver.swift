@@ -29,9 +29,11 @@ final class HTTP2Driver: ConnectionHandler, ResponseSink, HTTP2SessionDelegate {
         do {
             if let (request, payload) = upgrade {
                 session = try HTTP2ServerSession(upgrading: request, settingsPayload: payload,
-                                                 settings: shared.http2Settings, delegate: self)
+                                                 settings: shared.http2Settings, delegate: self,
+                                                 allocator: local.http2Allocator)
             } else {
-                session = try HTTP2ServerSession(settings: shared.http2Settings, delegate: self)
+                session = try HTTP2ServerSession(settings: shared.http2Settings, delegate: self,
+                                                 allocator: local.http2Allocator)
             }
         } catch {
             return nil

@@ -31,6 +31,8 @@ final class ServerShared: Sendable {
 /// Per-loop mutable state shared by the connections of one loop (touched only on that loop).
 final class LoopLocal {
     let dates = DateCache()
+    /// Recycled nghttp2 memory for this loop's HTTP/2 sessions.
+    let http2Allocator = HTTP2Allocator()
 }
 
 /// An HTTP/1.1 + h2c server on one port: every connection starts in protocol detection, which

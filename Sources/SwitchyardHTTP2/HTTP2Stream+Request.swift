@@ -29,10 +29,15 @@ extension HTTP2Stream {
             addPseudoHeader(name: name, value: value)
             return
         }
-        // Most requests carry a handful of short fields: one allocation instead of regrowth.
-        if headers.isEmpty { headers.reserveCapacity(fields: 8, bytes: 256) }
+        reserveHeaders()
         if HTTPCommonText.equals(name, "host") {
-            hasHost = true
+            if hostFromAuthority {
+                // The client sent its own Host: it is kept instead (the authority stays the target
+                // of a CONNECT).
+                displacedAuthority = headers["host"]
+                headers.remove(name: "host")
+                hostFromAuthority = false
+            }
         } else if HTTPCommonText.equals(name, "content-length") {
             contentLength = HTTPCommonText.decimal(value)
         }
@@ -45,7 +50,12 @@ extension HTTP2Stream {
         } else if HTTPCommonText.equals(name, ":path") {
             path = String(decoding: value, as: UTF8.self)
         } else if HTTPCommonText.equals(name, ":authority") {
-            authority = String(decoding: value, as: UTF8.self)
+            // Becomes the `host` field at once (pseudo-headers precede the other fields, so it is
+            // the first one): no String is made for it.
+            reserveHeaders()
+            headers.append(name: UnsafeRawBufferPointer(start: Self.host.utf8Start, count: Self.host.utf8CodeUnitCount),
+                           value: value)
+            hostFromAuthority = true
         }
         // :scheme (validated by nghttp2) and :protocol carry nothing the gateway routes on.
     }
@@ -69,20 +79,27 @@ extension HTTP2Stream {
     /// The assembled request. Moves the body out (the stream keeps no second reference, so the
     /// application owns a uniquely referenced array).
     func takeRequest() -> HTTPRequest {
-        // Take the list out first: appending to a copy that `headers` still shares would copy it.
+        // Move every part out (swap): a copy would retain what the stream then releases.
         var fields = HTTPHeaders()
         swap(&fields, &headers)
-        if !hasHost, let authority {
-            fields.addLowercased(name: "host", value: authority)
-        }
+        var requestBody: [UInt8] = []
+        swap(&requestBody, &body)
+        var requestTrailers: HTTPHeaders?
+        swap(&requestTrailers, &trailers)
         // CONNECT carries no :path; its target is the authority (RFC 9113 §8.5).
-        let target = path ?? authority ?? ""
-        let head = HTTPRequestHead(method: method ?? HTTPMethod(""), target: target, version: .http2, headers: fields)
-        let request = HTTPRequest(head: head, body: body, trailers: trailers)
-        body = []
-        trailers = nil
-        return request
+        let target = path ?? (hostFromAuthority ? fields["host"] : displacedAuthority) ?? ""
+        return HTTPRequest(head: HTTPRequestHead(method: method ?? HTTPMethod(""), target: target, version: .http2,
+                                                 headers: fields),
+                           body: requestBody, trailers: requestTrailers)
     }
+
+    /// Most requests carry a handful of short fields: one allocation instead of regrowth.
+    @inline(__always)
+    private func reserveHeaders() {
+        if headers.isEmpty { headers.reserveCapacity(fields: 8, bytes: 256) }
+    }
+
+    private static let host: StaticString = "host"
 
     /// Bodies declared larger than this grow by doubling past it.
     static let maxUpfrontBodyReservation = 1 << 20

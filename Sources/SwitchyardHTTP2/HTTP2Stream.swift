@@ -11,9 +11,11 @@ final class HTTP2Stream {
     // MARK: Request side
     var method: HTTPMethod?
     var path: String?
-    var authority: String?
     var headers = HTTPHeaders()
-    var hasHost = false
+    /// `headers` holds a `host` field made from `:authority` (the first field).
+    var hostFromAuthority = false
+    /// `:authority` when the client's own `host` field replaced it (kept for a CONNECT target).
+    var displacedAuthority: String?
     /// Declared `content-length`, if any (nghttp2 checks it against the DATA actually received).
     var contentLength: Int?
     var trailers: HTTPHeaders?

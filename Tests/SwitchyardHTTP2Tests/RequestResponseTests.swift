@@ -68,6 +68,20 @@ import SwitchyardHTTP2
         #expect(req.headers.values("host") == ["b.test"])
     }
 
+    @Test func connectTargetsTheAuthorityWhateverTheHostField() throws {
+        let h = try Harness()
+        let plain = h.client.request(pseudoHeaders: [(":method", "CONNECT"), (":authority", "upstream.test:443")])
+        let withHost = h.client.request(pseudoHeaders: [(":method", "CONNECT"), (":authority", "upstream.test:443")],
+                                        headers: [("host", "other.test")])
+        try h.pump()
+        let a = try #require(h.recorder.request(on: plain))
+        #expect(a.method.rawValue == "CONNECT" && a.head.target == "upstream.test:443")
+        #expect(a.headers.values("host") == ["upstream.test:443"])
+        let b = try #require(h.recorder.request(on: withHost))
+        #expect(b.head.target == "upstream.test:443")
+        #expect(b.headers.values("host") == ["other.test"])
+    }
+
     @Test func postBodySpanningManyFramesIsAssembled() throws {
         let h = try Harness()
         let body = (0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }

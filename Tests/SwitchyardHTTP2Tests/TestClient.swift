@@ -106,12 +106,14 @@ final class TestClient {
         return s
     }
 
-    /// Submits a request; `body` nil sends HEADERS with END_STREAM. With `endStream: false` the body
+    /// Submits a request (`pseudoHeaders` replaces the usual four); `body` nil sends HEADERS with END_STREAM. With `endStream: false` the body
     /// is sent and the stream then stays open (the provider defers).
     @discardableResult
     func request(_ method: String = "GET", _ path: String = "/", authority: String = "example.test",
+                 pseudoHeaders: [(String, String)]? = nil,
                  headers: [(String, String)] = [], body: [UInt8]? = nil, endStream: Bool = true) -> Int32 {
-        var fields: [(String, String)] = [(":method", method), (":scheme", "http"), (":path", path), (":authority", authority)]
+        var fields: [(String, String)] = pseudoHeaders
+            ?? [(":method", method), (":scheme", "http"), (":path", path), (":authority", authority)]
         fields += headers
         var storage: [[UInt8]] = []
         for (n, v) in fields { storage.append(Array(n.utf8)); storage.append(Array(v.utf8)) }

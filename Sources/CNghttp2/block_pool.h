@@ -44,18 +44,22 @@ static inline void sy_block_pool_bind(sy_block_pool *pool) {
     }
 }
 
+/* pthread_t is an integer on glibc (the only libc this builds on): a compare, not a call to
+   pthread_equal, in a function that runs five times per HTTP/2 request. */
 static inline int sy_pool_owned_here(const sy_block_pool *pool) {
-    return pool->bound && pthread_equal(pool->owner, pthread_self());
+    return pool->bound && pool->owner == pthread_self();
 }
 
 /* Usable bytes of class c: 48, 112, 240, 496, 1008, 2032 (blocks of 64 … 2048 with the header). */
 static inline size_t sy_pool_class_bytes(unsigned c) { return ((size_t)64 << c) - SY_POOL_HEADER; }
 
+/* The smallest class whose blocks hold `size` bytes: ceil(log2(size + header)) - 6, from one
+   count-leading-zeros instead of a loop over the classes. */
 static inline unsigned sy_pool_class_of(size_t size) {
-    for (unsigned c = 0; c < SY_POOL_CLASSES; c++) {
-        if (size <= sy_pool_class_bytes(c)) return c;
-    }
-    return SY_POOL_LARGE;
+    if (size > sy_pool_class_bytes(SY_POOL_CLASSES - 1)) return SY_POOL_LARGE;
+    size_t block = size + SY_POOL_HEADER;
+    if (block <= 64) return 0;
+    return (unsigned)(64 - __builtin_clzll((unsigned long long)(block - 1))) - 6;
 }
 
 static inline void *sy_pool_malloc(size_t size, void *user) {

@@ -29,6 +29,14 @@ import Testing
         }
     }
 
+    @Test func sizeClassIsTheSmallestThatFits() {
+        for size in 0...2_200 {
+            let expected = (0..<UInt32(SY_POOL_CLASSES)).first { size <= sy_pool_class_bytes($0) } ?? UInt32(SY_POOL_LARGE)
+            #expect(sy_pool_class_of(size) == expected, "size \(size)")
+        }
+        #expect(sy_pool_class_of(Int.max) == UInt32(SY_POOL_LARGE))
+    }
+
     @Test func reallocKeepsContentsAcrossClassesAndForLargeBlocks() {
         withPool { pool in
             var p = sy_pool_malloc(40, pool)!

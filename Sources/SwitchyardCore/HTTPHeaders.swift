@@ -82,6 +82,23 @@ public struct HTTPHeaders: @unchecked Sendable, Equatable, Sequence {
         if value.count > 0 { (out + Self.prefix + name.count).copyMemory(from: value.baseAddress!, byteCount: value.count) }
     }
 
+    /// Appends a field whose value is `value` in decimal (negative values as 0), written in place
+    /// (`content-length`, `:status`: no digit buffer, no String).
+    public mutating func append(name: UnsafeRawBufferPointer, decimal value: Int) {
+        var v = UInt(Swift.max(value, 0))
+        var digits = 1
+        var rest = v
+        while rest >= 10 { rest /= 10; digits += 1 }
+        let out = appendSpace(name: name.count, value: digits)
+        if name.count > 0 { (out + Self.prefix).copyMemory(from: name.baseAddress!, byteCount: name.count) }
+        var i = Self.prefix + name.count + digits
+        repeat {
+            i -= 1
+            out.storeBytes(of: 48 &+ UInt8(truncatingIfNeeded: v % 10), toByteOffset: i, as: UInt8.self)
+            v /= 10
+        } while v > 0
+    }
+
     /// Makes room for one field at the end, writes its length prefix and returns where it starts.
     @inline(__always)
     private mutating func appendSpace(name: Int, value: Int) -> UnsafeMutableRawPointer {

@@ -75,17 +75,6 @@ struct HTTP2HeaderBlock {
 
     /// Appends `name` with `value` in decimal. Names come from literals in lower case (HTTP/2's rule).
     mutating func appendField(name: StaticString, decimal value: Int) {
-        // Digits are produced right to left into a stack buffer.
-        var v = UInt(Swift.max(value, 0))
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var i = 20
-            repeat {
-                i -= 1
-                digits[i] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: v % 10)
-                v /= 10
-            } while v > 0
-            fields.append(name: UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount),
-                          value: UnsafeRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(digits)[i...]))
-        }
+        fields.append(name: UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount), decimal: value)
     }
 }

@@ -34,6 +34,14 @@ import Testing
         #expect(h.contains("x-empty") && !h.contains("x-emptY"))
     }
 
+    @Test func decimalValuesAreWrittenInPlace() {
+        var h = HTTPHeaders()
+        for v in [0, 7, 10, 200, 65_535, Int.max, -5] {
+            Array("n".utf8).withUnsafeBytes { h.append(name: $0, decimal: v) }
+        }
+        #expect(h.values("n") == ["0", "7", "10", "200", "65535", String(Int.max), "0"])
+    }
+
     @Test func copiesAreIndependent() {
         var a: HTTPHeaders = ["A": "1"]
         let b = a

@@ -11,7 +11,13 @@ extension HTTP2ServerSession {
             headerStream = streams[streamID]
             headerStream?.receivingTrailers = true
         } else {
-            let stream = HTTP2Stream(id: streamID)
+            let stream: HTTP2Stream
+            if let spare = spareStreams.popLast() {
+                spare.id = streamID
+                stream = spare
+            } else {
+                stream = HTTP2Stream(id: streamID)
+            }
             streams.insert(stream)
             headerStream = stream
         }
@@ -79,7 +85,7 @@ extension HTTP2ServerSession {
     }
 
     func streamClosed(streamID: Int32) {
-        guard let stream = streams.remove(streamID) else { return }
+        guard var stream = streams.remove(streamID) else { return }
         if headerStream === stream { headerStream = nil }
         if streamID == 1, pendingUpgradeRequest != nil {
             pendingUpgradeRequest = nil
@@ -87,6 +93,11 @@ extension HTTP2ServerSession {
         }
         if stream.delivered && !stream.responseSubmitted {
             delegate.http2Session(self, streamCancelled: streamID)
+        }
+        // Kept for the next stream only when nothing else still refers to it.
+        if spareStreams.count < Self.spareStreamLimit && isKnownUniquelyReferenced(&stream) {
+            stream.recycle()
+            spareStreams.append(stream)
         }
     }
 

@@ -32,6 +32,10 @@ public final class HTTP2ServerSession {
     /// pool outlives the session.
     let allocator: HTTP2Allocator?
 
+    /// Closed streams kept for reuse (`HTTP2Stream.recycle`), at most `spareStreamLimit`.
+    var spareStreams: [HTTP2Stream] = []
+    static let spareStreamLimit = 16
+
     /// Open streams by id. Entries appear at a request's first HEADERS and leave when nghttp2
     /// reports the stream closed.
     var streams = HTTP2StreamTable()

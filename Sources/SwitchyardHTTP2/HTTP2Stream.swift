@@ -6,7 +6,8 @@ import SwitchyardCore
 /// the session's table (no `inout` dictionary access that a re-entrant delegate call could overlap).
 /// It lives from the request's first HEADERS until nghttp2 reports the stream closed.
 final class HTTP2Stream {
-    let id: Int32
+    /// Set anew when a recycled stream is reused.
+    var id: Int32
 
     // MARK: Request side
     var method: HTTPMethod?
@@ -41,6 +42,33 @@ final class HTTP2Stream {
     var responseTrailers: HTTPHeaders?
 
     init(id: Int32) { self.id = id }
+
+    /// Makes a closed stream as `init(id: 0)` would, dropping what it still holds (a body cut
+    /// short by a reset): the session keeps a few closed streams to reuse (an allocation and a
+    /// deallocation less per request). Every stored property is listed; a test compares a recycled
+    /// stream with a fresh one field by field.
+    func recycle() {
+        id = 0
+        method = nil
+        path = nil
+        headers = HTTPHeaders()
+        hostFromAuthority = false
+        displacedAuthority = nil
+        contentLength = nil
+        trailers = nil
+        body = []
+        headerListSize = 0
+        headerListTooLarge = false
+        receivingTrailers = false
+        remoteClosed = false
+        delivered = false
+        rejected = false
+        responseSubmitted = false
+        responseComplete = false
+        responseBody = []
+        responseOffset = 0
+        responseTrailers = nil
+    }
 
     var isHeadRequest: Bool { method == .HEAD }
 

@@ -8,8 +8,9 @@ extension HTTP2ServerSession {
     /// A header block starts: a new request (HEADERS opening a stream) or the request's trailers.
     func beginHeaders(streamID: Int32, isTrailers: Bool) {
         if isTrailers {
-            headerStream = streams[streamID]
-            headerStream?.receivingTrailers = true
+            let stream = streams[streamID]
+            stream?.receivingTrailers = true
+            headerStream = stream.map(Unmanaged.passUnretained)
         } else {
             let stream: HTTP2Stream
             if let spare = spareStreams.popLast() {
@@ -19,21 +20,19 @@ extension HTTP2ServerSession {
                 stream = HTTP2Stream(id: streamID)
             }
             streams.insert(stream)
-            headerStream = stream
+            headerStream = Unmanaged.passUnretained(stream)
         }
     }
 
     func receivedField(streamID: Int32, name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {
-        let stream: HTTP2Stream
-        if let cached = headerStream, cached.id == streamID {
-            stream = cached
-        } else if let found = streams[streamID] {
-            stream = found
-        } else {
-            return
+        let limit = Int(settings.maxHeaderListSize)
+        if let cached = headerStream, cached._withUnsafeGuaranteedRef({ $0.id == streamID }) {
+            cached._withUnsafeGuaranteedRef { stream in
+                if !stream.rejected { stream.addField(name: name, value: value, maxHeaderListSize: limit) }
+            }
+        } else if let stream = streams[streamID], !stream.rejected {
+            stream.addField(name: name, value: value, maxHeaderListSize: limit)
         }
-        if stream.rejected { return }
-        stream.addField(name: name, value: value, maxHeaderListSize: Int(settings.maxHeaderListSize))
     }
 
     /// A complete header block (HEADERS plus any CONTINUATION) was received and accepted.
@@ -86,7 +85,7 @@ extension HTTP2ServerSession {
 
     func streamClosed(streamID: Int32) {
         guard var stream = streams.remove(streamID) else { return }
-        if headerStream === stream { headerStream = nil }
+        if headerStream?.toOpaque() == Unmanaged.passUnretained(stream).toOpaque() { headerStream = nil }
         if streamID == 1, pendingUpgradeRequest != nil {
             pendingUpgradeRequest = nil
             return

@@ -41,7 +41,12 @@ public final class HTTP2ServerSession {
     var streams = HTTP2StreamTable()
     /// The stream whose header block is being decoded (HEADERS + CONTINUATION arrive back to back),
     /// so per-field callbacks skip the table lookup.
-    var headerStream: HTTP2Stream?
+    ///
+    /// Unretained, so that a header field costs no retain and release of the stream (a strong or
+    /// even `unowned(unsafe)` optional is copied out strongly). Safe because `streams` holds the
+    /// stream for as long as this is set: it is cleared when the block ends, when that stream
+    /// closes and when the connection fails.
+    var headerStream: Unmanaged<HTTP2Stream>?
     /// Reused encoding space for response and trailer header blocks.
     var headerBlock = HTTP2HeaderBlock()
     /// True while nghttp2 is running (inside `mem_recv`/`mem_send`); guards against re-entrant

@@ -90,7 +90,11 @@ public final class Gateway: HTTPResponder {
     func loopState(_ context: RequestContext) -> GatewayLoopState { loopStates[context.loop.index].value }
 
     public func respond(to request: HTTPRequest, context: RequestContext, writer: ResponseWriter) {
-        if let ct = request.head.headers["content-type"], ct.hasPrefix("application/grpc") {
+        // On the bytes: every request asks, and most have no gRPC content type to make a String of.
+        let isGRPC = request.head.headers.withFirstValue("content-type") {
+            $0.starts(with: "application/grpc".utf8)
+        } ?? false
+        if isGRPC {
             handleGRPC(request, context: context, writer: writer)
         } else {
             handleREST(request, context: context, writer: writer)

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Instructions per request under callgrind: a deterministic cost for comparing two builds of one
+# code path, where req/s on these shared 2-vCPU machines moves by 10-40 % from one hour to the next.
+# One event loop; the load is sent after a warm-up with the counters zeroed, so start-up, model
+# compilation and connection setup beyond the first requests are not counted. Kernel time is not
+# counted either (callgrind sees user space only): confirm a change with a bench before believing
+# a ratio.
+#
+# Usage: loadtests/profile/instructions.sh CASE [REQUESTS=20000] [BINARY]
+#   CASE: h1 | m1 | m16 (health over HTTP/1.1, h2c -m1, h2c -m16)
+#         json | binary (mlp batch 1 over HTTP/1.1) | m16json (over h2c -m16) | grpc (ModelInfer -m16)
+#   BINARY: a switchyard executable to measure instead of building this tree (A/B a change).
+# Prints instructions per request and the 25 functions with the most instructions of their own.
+set -euo pipefail
+source "$(dirname "$0")/../lib/common.sh"
+CASE=${1:?usage: instructions.sh CASE [REQUESTS] [BINARY]}; N=${2:-20000}
+if [ -n "${3:-}" ]; then
+  BIN=$3; FIX="$ROOT/Tests/Fixtures/models"; [ -f "$FIX/mlp.inputs.json" ] || FIX="$ROOT/../shared/fixtures/models"
+  PY="$ROOT/.build/venv/bin/python"; [ -x "$PY" ] || PY=python3
+else
+  prepare_switchyard
+fi
+command -v valgrind >/dev/null || { echo "installing valgrind" >&2; apt-get install -y -qq valgrind >/dev/null; }
+
+# Valgrind 3.19 (Debian 12) cannot read the DWARF 5 that Swift emits: measure a copy without it
+# (symbols stay, so functions are still named).
+strip --strip-debug -o "$WORK/switchyard" "$BIN"
+mkdir -p "$WORK/repo/mlp/1"; cp "$FIX/mlp.onnx" "$WORK/repo/mlp/1/model.onnx"
+"$PY" "$ROOT/loadtests/oip/payloads.py" "$FIX/mlp.inputs.json" "$WORK/p" >/dev/null
+
+PORT=$(free_port)
+valgrind --tool=callgrind --callgrind-out-file="$WORK/cg.out" \
+  "$WORK/switchyard" serve --host 127.0.0.1 --port "$PORT" --admin-port "$(free_port)" --loops 1 \
+  --repository "$WORK/repo" --state-dir "$WORK/state" >"$WORK/server.log" 2>&1 & PIDS+=($!)
+for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$PORT/v2/health/ready" >/dev/null && break; sleep 0.2; done
+
+U="http://127.0.0.1:$PORT"
+load() {  # load COUNT
+  local out
+  case $CASE in
+    h1) out=$(h2load -n "$1" -c32 -m1 --h1 "$U/v2/health/live") ;;
+    m1) out=$(h2load -n "$1" -c32 -m1 "$U/v2/health/live") ;;
+    m16) out=$(h2load -n "$1" -c32 -m16 "$U/v2/health/live") ;;
+    json) out=$(h2load -n "$1" -c32 -m1 --h1 -d "$WORK/p/infer.json" -H 'content-type: application/json' "$U/v2/models/mlp/infer") ;;
+    binary) out=$(h2load -n "$1" -c32 -m1 --h1 -d "$WORK/p/infer.bin" -H 'content-type: application/octet-stream' \
+                  -H "inference-header-content-length: $(cat "$WORK/p/infer.bin.ihcl")" "$U/v2/models/mlp/infer") ;;
+    m16json) out=$(h2load -n "$1" -c32 -m16 -d "$WORK/p/infer.json" -H 'content-type: application/json' "$U/v2/models/mlp/infer") ;;
+    grpc) out=$(h2load -n "$1" -c32 -m16 -d "$WORK/p/infer.grpc" -H 'content-type: application/grpc' -H 'te: trailers' \
+                "$U/inference.GRPCInferenceService/ModelInfer") ;;
+    *) echo "unknown case $CASE" >&2; exit 2 ;;
+  esac
+  echo "$out" | grep -q " $1 succeeded, 0 failed" || { echo "$out" | grep -E '^(requests|status codes)' >&2; echo "requests failed" >&2; exit 1; }
+}
+
+load 2000                                   # warm-up: connections, caches, compiled plans
+callgrind_control -z "${PIDS[0]}" >/dev/null 2>&1
+load "$N"
+callgrind_control -d "${PIDS[0]}" >/dev/null 2>&1
+DUMP=$(ls "$WORK"/cg.out.* | head -1)
+TOTAL=$(callgrind_annotate "$DUMP" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1; exit}')
+echo "$CASE: $((TOTAL / N)) instructions per request ($N requests, $(basename "$BIN"))"
+callgrind_annotate --threshold=100 --auto=no "$DUMP" 2>/dev/null \
+  | awk -v n="$N" '/\[/ && !/clone|start_thread|EventLoopC5start/ {
+      c = $1; gsub(",", "", c); obj = $NF; sub(/.*\//, "", obj); sub(/\]$/, "", obj)
+      s = $0; sub(/ \[[^]]*\]$/, "", s); sub(/^.*(\?\?\?|\.[cS]):/, "", s)
+      printf "%8.0f  %-22s %s\n", c / n, obj, substr(s, 1, 110) }' \
+  | head -25

@@ -40,7 +40,10 @@ final class RoutedCall: Sendable {
     /// Response headers (REST) and initial metadata (gRPC).
     func decorate(_ response: consuming HTTPResponse) -> HTTPResponse {
         var r = response
-        r.headers.reserveCapacity(r.headers.count + 3)
+        // One growth for the three fields, sized exactly (the token alone is ~100 bytes).
+        r.headers.reserveCapacity(fields: 3, bytes: Self.experimentHeader.utf8.count + assignment.experiment.utf8.count
+                                  + Self.variantHeader.utf8.count + variant.name.utf8.count
+                                  + Self.tokenHeader.utf8.count + token.utf8.count)
         r.headers.addLowercased(name: Self.experimentHeader, value: assignment.experiment)
         r.headers.addLowercased(name: Self.variantHeader, value: variant.name)
         r.headers.addLowercased(name: Self.tokenHeader, value: token)

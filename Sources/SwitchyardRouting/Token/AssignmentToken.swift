@@ -208,7 +208,7 @@ public struct AssignmentTokenSigner: Sendable {
                     let count = min(utf8.count, limit)
                     out[o] = UInt8(count >> 8); out[o + 1] = UInt8(count & 0xff)
                     o += 2
-                    _ = UnsafeMutableBufferPointer(rebasing: out[o..<o + count]).initialize(from: utf8.prefix(count))
+                    if count > 0 { (out.baseAddress! + o).update(from: utf8.baseAddress!, count: count) }
                     o += count
                 }
             }

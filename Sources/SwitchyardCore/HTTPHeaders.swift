@@ -52,23 +52,25 @@ public struct HTTPHeaders: @unchecked Sendable, Equatable, Sequence {
 
     /// Appends a field; `name` is lower-cased unless it already is.
     public mutating func add(name: String, value: String) {
-        var name = name, value = value
-        name.withUTF8 { n in value.withUTF8 { v in append(lowercasing: UnsafeRawBufferPointer(n), value: UnsafeRawBufferPointer(v)) } }
+        Self.withUTF8(name, value) { append(lowercasing: $0, value: $1) }
     }
 
     /// Appends a field whose name the caller guarantees is already lower-case.
     public mutating func addLowercased(name: String, value: String) {
-        // Native strings lend their UTF-8 in place; `withUTF8` on a copy cost ~150 instructions
-        // a field more (routed responses add three).
-        let done: Void? = name.utf8.withContiguousStorageIfAvailable { n in
-            value.utf8.withContiguousStorageIfAvailable { v in
-                append(name: UnsafeRawBufferPointer(n), value: UnsafeRawBufferPointer(v))
-            }
-        } ?? nil
-        if done == nil {
-            var name = name, value = value
-            name.withUTF8 { n in value.withUTF8 { v in append(name: UnsafeRawBufferPointer(n), value: UnsafeRawBufferPointer(v)) } }
+        Self.withUTF8(name, value) { append(name: $0, value: $1) }
+    }
+
+    /// Runs `body` with the UTF-8 of both strings: in place for native strings (`withUTF8` on
+    /// copies cost ~150 instructions a field more; routed responses add three), else from copies.
+    @inline(__always)
+    private static func withUTF8(_ a: String, _ b: String,
+                                 _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Void) {
+        let done: Void?? = a.utf8.withContiguousStorageIfAvailable { x in
+            b.utf8.withContiguousStorageIfAvailable { y in body(UnsafeRawBufferPointer(x), UnsafeRawBufferPointer(y)) }
         }
+        if case .some(.some) = done { return }
+        var a = a, b = b
+        a.withUTF8 { x in b.withUTF8 { y in body(UnsafeRawBufferPointer(x), UnsafeRawBufferPointer(y)) } }
     }
 
     /// Appends a field from bytes; the caller guarantees `name` is lower-case (HTTP/2 decoders,
@@ -184,13 +186,22 @@ public struct HTTPHeaders: @unchecked Sendable, Equatable, Sequence {
                                     _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Void) rethrows {
         var i = 0
         while i < packed.count {
-            let n = Int(UInt32(littleEndian: packed.loadUnaligned(fromByteOffset: i, as: UInt32.self)))
-            let v = Int(UInt32(littleEndian: packed.loadUnaligned(fromByteOffset: i + 4, as: UInt32.self)))
-            let nameStart = i + prefix
-            try body(UnsafeRawBufferPointer(rebasing: packed[nameStart..<nameStart + n]),
-                     UnsafeRawBufferPointer(rebasing: packed[nameStart + n..<nameStart + n + v]))
-            i = nameStart + n + v
+            let f = field(at: i, in: packed)
+            try body(f.name, f.value)
+            i = f.next
         }
+    }
+
+    /// The field starting at byte `offset` of the packed fields, and where the next one starts.
+    @inlinable @inline(__always)
+    static func field(at offset: Int, in packed: UnsafeRawBufferPointer)
+        -> (name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, next: Int) {
+        let n = Int(UInt32(littleEndian: packed.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+        let v = Int(UInt32(littleEndian: packed.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self)))
+        let nameStart = offset + prefix
+        return (UnsafeRawBufferPointer(rebasing: packed[nameStart..<nameStart + n]),
+                UnsafeRawBufferPointer(rebasing: packed[nameStart + n..<nameStart + n + v]),
+                nameStart + n + v)
     }
 
     /// Runs `body` with the value bytes of the first field called `name` (pass a lower-case
@@ -202,13 +213,9 @@ public struct HTTPHeaders: @unchecked Sendable, Equatable, Sequence {
             try withBytes { raw -> R? in
                 var i = 0
                 while i < raw.count {
-                    let n = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt32.self)))
-                    let v = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i + 4, as: UInt32.self)))
-                    let nameStart = i + Self.prefix
-                    if n == k.count && Self.equal(UnsafeRawBufferPointer(rebasing: raw[nameStart..<nameStart + n]), UnsafeRawBufferPointer(k)) {
-                        return try body(UnsafeRawBufferPointer(rebasing: raw[nameStart + n..<nameStart + n + v]))
-                    }
-                    i = nameStart + n + v
+                    let f = Self.field(at: i, in: raw)
+                    if Self.equal(f.name, UnsafeRawBufferPointer(k)) { return try body(f.value) }
+                    i = f.next
                 }
                 return nil
             }
@@ -255,12 +262,9 @@ public struct HTTPHeaders: @unchecked Sendable, Equatable, Sequence {
         public mutating func next() -> Element? {
             headers.withBytes { raw in
                 guard offset < raw.count else { return nil }
-                let n = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
-                let v = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self)))
-                let nameStart = offset + HTTPHeaders.prefix
-                offset = nameStart + n + v
-                return (HTTPHeaders.string(UnsafeRawBufferPointer(rebasing: raw[nameStart..<nameStart + n])),
-                        HTTPHeaders.string(UnsafeRawBufferPointer(rebasing: raw[nameStart + n..<nameStart + n + v])))
+                let f = HTTPHeaders.field(at: offset, in: raw)
+                offset = f.next
+                return (HTTPHeaders.string(f.name), HTTPHeaders.string(f.value))
             }
         }
     }

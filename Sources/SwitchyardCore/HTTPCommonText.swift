@@ -21,17 +21,23 @@ public enum HTTPCommonText {
         }
     }
 
-    /// The value of a run of ASCII digits (a `content-length`), or nil for an empty run, any other
-    /// byte, or more than 18 digits.
+    /// Decimal digits only, as `Content-Length` is written (both codecs parse it with this). Nil
+    /// for an empty run or any other byte; values of more than 18 digits saturate to `Int.max`
+    /// (they exceed any limit).
     @inlinable
     public static func decimal(_ b: UnsafeRawBufferPointer) -> Int? {
-        guard !b.isEmpty && b.count <= 18 else { return nil }
-        var v = 0
-        for d in b {
-            guard d &- 48 < 10 else { return nil }
-            v = v &* 10 &+ Int(d &- 48)
+        guard !b.isEmpty else { return nil }
+        var value = 0
+        for byte in b {
+            let d = byte &- 48
+            guard d < 10 else { return nil }
+            if value > (Int.max - 9) / 10 {
+                value = Int.max
+            } else if value != Int.max {
+                value = value * 10 + Int(d)
+            }
         }
-        return v
+        return value
     }
 
     /// True when `b` holds exactly the bytes of `literal`.

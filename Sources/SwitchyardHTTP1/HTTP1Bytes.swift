@@ -41,21 +41,4 @@ enum HTTP1Bytes {
         trimOWS(p, &s, &e)
         return (s, e)
     }
-
-    /// Decimal digits only, as used by Content-Length. Returns nil if any byte is not a digit or the
-    /// range is empty; values of more than 18 digits saturate to `Int.max` (they exceed any limit).
-    static func decimal(_ p: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> Int? {
-        guard start < end else { return nil }
-        var value = 0
-        for i in start..<end {
-            let d = p[i] &- 48
-            guard d < 10 else { return nil }
-            if value > (Int.max - 9) / 10 {
-                value = Int.max
-            } else if value != Int.max {
-                value = value * 10 + Int(d)
-            }
-        }
-        return value
-    }
 }

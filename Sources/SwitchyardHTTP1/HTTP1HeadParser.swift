@@ -141,7 +141,7 @@ struct HTTP1HeadParser {
         var pos = vs
         if vs == ve { throw .badRequest("empty Content-Length") }
         while let (s, e) = HTTP1Bytes.nextListElement(p, &pos, ve) {
-            guard let value = HTTP1Bytes.decimal(p, s, e) else {
+            guard let value = HTTPCommonText.decimal(UnsafeRawBufferPointer(rebasing: p[s..<e])) else {
                 throw .badRequest("invalid Content-Length \"\(HTTP1Bytes.string(p, vs, ve))\"")
             }
             if let previous = contentLength {

@@ -93,6 +93,21 @@ public struct HTTPHeaders: @unchecked Sendable, Equatable, Sequence {
         if value.count > 0 { (out + Self.prefix + name.count).copyMemory(from: value.baseAddress!, byteCount: value.count) }
     }
 
+    /// Appends a field named by a literal (lower-case, as codecs and encoders spell them).
+    public mutating func append(name: StaticString, value: UnsafeRawBufferPointer) {
+        append(name: Self.bytes(of: name), value: value)
+    }
+
+    /// `append(name:decimal:)` for a literal name (`:status`, `content-length`).
+    public mutating func append(name: StaticString, decimal value: Int) {
+        append(name: Self.bytes(of: name), decimal: value)
+    }
+
+    @inline(__always)
+    private static func bytes(of literal: StaticString) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
+    }
+
     /// Appends a field whose value is `value` in decimal (negative values as 0), written in place
     /// (`content-length`, `:status`: no digit buffer, no String).
     public mutating func append(name: UnsafeRawBufferPointer, decimal value: Int) {

@@ -111,12 +111,7 @@ public enum HTTP1ResponseEncoder {
         @inline(__always)
         mutating func put(_ s: String) {
             var s = s
-            s.withUTF8 { utf8 in
-                if let from = utf8.baseAddress, utf8.count > 0 {
-                    (base + offset).copyMemory(from: from, byteCount: utf8.count)
-                }
-                offset += utf8.count
-            }
+            s.withUTF8 { put(UnsafeRawBufferPointer($0)) }
         }
 
         @inline(__always)

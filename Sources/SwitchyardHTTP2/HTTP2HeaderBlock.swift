@@ -40,7 +40,7 @@ struct HTTP2HeaderBlock {
     mutating func encodeResponseHead(_ response: HTTPResponse, isHeadRequest: Bool) {
         reset()
         let code = (100...999).contains(response.status.code) ? response.status.code : 500
-        appendField(name: ":status", decimal: code)
+        fields.append(name: ":status", decimal: code)
         let mayDeclare = code >= 200 && code != 204
         let keepDeclared = mayDeclare && (isHeadRequest || code == 304)
         var sawContentLength = false
@@ -56,7 +56,7 @@ struct HTTP2HeaderBlock {
             fields.append(name: name, value: value)
         }
         if mayDeclare && code != 304 && response.trailers == nil && !sawContentLength {
-            appendField(name: "content-length", decimal: response.body.count)
+            fields.append(name: "content-length", decimal: response.body.count)
         }
     }
 
@@ -71,10 +71,5 @@ struct HTTP2HeaderBlock {
             }
             fields.append(name: name, value: value)
         }
-    }
-
-    /// Appends `name` with `value` in decimal. Names come from literals in lower case (HTTP/2's rule).
-    mutating func appendField(name: StaticString, decimal value: Int) {
-        fields.append(name: UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount), decimal: value)
     }
 }

@@ -53,8 +53,7 @@ extension HTTP2Stream {
             // Becomes the `host` field at once (pseudo-headers precede the other fields, so it is
             // the first one): no String is made for it.
             reserveHeaders()
-            headers.append(name: UnsafeRawBufferPointer(start: Self.host.utf8Start, count: Self.host.utf8CodeUnitCount),
-                           value: value)
+            headers.append(name: "host", value: value)
             hostFromAuthority = true
         }
         // :scheme (validated by nghttp2) and :protocol carry nothing the gateway routes on.
@@ -98,8 +97,6 @@ extension HTTP2Stream {
     private func reserveHeaders() {
         if headers.isEmpty { headers.reserveCapacity(fields: 8, bytes: 256) }
     }
-
-    private static let host: StaticString = "host"
 
     /// Bodies declared larger than this grow by doubling past it.
     static let maxUpfrontBodyReservation = 1 << 20

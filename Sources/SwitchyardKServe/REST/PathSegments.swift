@@ -1,3 +1,5 @@
+import SwitchyardCore
+
 /// Path segments as `KServeRoute.match` reads them.
 protocol PathSegments {
     var count: Int { get }
@@ -13,7 +15,7 @@ struct DecodedSegments: PathSegments {
     func isEmpty(_ i: Int) -> Bool { segments[i].isEmpty }
     func equals(_ i: Int, _ literal: StaticString) -> Bool {
         var s = segments[i]
-        return s.withUTF8 { RawSegments.bytes($0, equal: literal) }
+        return s.withUTF8 { HTTPCommonText.equals(UnsafeRawBufferPointer($0), literal) }
     }
     func text(_ i: Int) -> String { segments[i] }
 }
@@ -65,13 +67,7 @@ struct RawSegments: PathSegments {
     }
 
     func isEmpty(_ i: Int) -> Bool { bounds[2 * i] == bounds[2 * i + 1] }
-    func equals(_ i: Int, _ literal: StaticString) -> Bool { Self.bytes(bytes(i), equal: literal) }
+    func equals(_ i: Int, _ literal: StaticString) -> Bool { HTTPCommonText.equals(UnsafeRawBufferPointer(bytes(i)), literal) }
     func text(_ i: Int) -> String { String(decoding: bytes(i), as: UTF8.self) }
 
-    static func bytes(_ b: UnsafeBufferPointer<UInt8>, equal literal: StaticString) -> Bool {
-        guard b.count == literal.utf8CodeUnitCount else { return false }
-        let l = literal.utf8Start
-        for i in 0..<b.count where b[i] != l[i] { return false }
-        return true
-    }
 }

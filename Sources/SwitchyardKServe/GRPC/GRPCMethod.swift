@@ -23,7 +23,8 @@ public enum GRPCMethod: String, Sendable, Hashable, CaseIterable {
     /// version (Character iteration, unspecialized across modules) measured at about 8 % of a
     /// ModelInfer call's server CPU, and walking a `Substring`'s UTF-8 view still 1.8 %.
     public static func resolve(path: Substring) -> Result<GRPCMethod, GRPCStatus> {
-        let found = path.utf8.withContiguousStorageIfAvailable(match) ?? Array(path.utf8).withUnsafeBufferPointer(match)
+        var path = path   // withUTF8 lends the contiguous bytes (copying only a non-native string)
+        let found = path.withUTF8(match)
         return found.map { .success($0) } ?? .failure(GRPCStatus(.unimplemented, "unknown method \(path)"))
     }
 

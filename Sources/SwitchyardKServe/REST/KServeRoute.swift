@@ -47,17 +47,17 @@ public enum KServeRoute: Sendable, Hashable {
         parse(method: method, path: Substring(target))
     }
 
-    /// `parse` for the request's own path (`HTTPRequest.path`): concrete, so the contiguous UTF-8
+    /// `parse` for the request's own target (`head.target[...]`): concrete, so the contiguous UTF-8
     /// below is reached without generic witness calls (they cost ~600 instructions a request).
     public static func parse(method: HTTPMethod, path target: Substring) -> Match {
         // Runs on every request. A path without escapes (nearly all) is matched on its UTF-8
         // bytes: segment ranges on the stack, literals compared byte for byte, Strings made only
         // for names. Decoding every segment into an array of Strings first took 6.6 % of an h2c
         // health probe's CPU, this takes 3.7 % (perf). Paths with '%' take the decoding route.
-        // The path's own UTF-8 where it is contiguous (a native String or Substring): copying it
-        // into a new String allocated for every path past 15 bytes, which is every infer path.
-        let found: KServeRoute? = target.utf8.withContiguousStorageIfAvailable(route(bytes:))
-            ?? { var copy = String(target); return copy.withUTF8(route(bytes:)) }()
+        // `withUTF8` lends the target's own bytes (it copies only a non-native string): making a
+        // new String of it allocated for every path past 15 bytes, which is every infer path.
+        var target = target
+        let found = target.withUTF8(route(bytes:))
         guard let route = found else { return .notFound }
         let effective = method == .HEAD ? HTTPMethod.GET : method
         return effective == route.method ? .route(route) : .methodNotAllowed(allowed: route.method)

@@ -15,9 +15,8 @@ public final class KServeJSONDecoder {
     /// Decodes an inference request body. `inferenceHeaderContentLength` is the header's value
     /// (nil when absent: the body is pure JSON). A value of 0 is the raw single-input form, for
     /// which `rawInput` must describe the model's only input (nil: the model does not have
-    /// exactly one input, and the request is rejected).
-    /// `rawInput` (the model's single input, for the raw binary form) is only evaluated for a raw
-    /// request: reading a model's metadata copies shared arrays, which every other request skips.
+    /// exactly one input, and the request is rejected). It is evaluated only for such a request:
+    /// reading a model's metadata copies shared arrays, which every other request skips.
     public func decodeInferRequest(body: [UInt8], inferenceHeaderContentLength: String? = nil,
                                    rawInput: @autoclosure () -> TensorMetadata? = nil) throws(KServeError) -> InferRequest {
         let headerLength = try BinaryTensorExtension.jsonHeaderLength(inferenceHeaderContentLength, bodyLength: body.count)

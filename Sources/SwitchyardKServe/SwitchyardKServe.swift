@@ -3,7 +3,7 @@
 // Bytes and HTTP vocabulary in, typed values out, and back; no sockets, runtime or routing.
 // The gateway calls, per request:
 //   REST   KServeRoute.parse(method:path:)                       → which endpoint (404/405 decided here)
-//          KServeJSONDecoder.decodeInferRequest(_:rawInput:)     → InferRequest (JSON, binary extension, raw form)
+//          KServeJSONDecoder.decodeInferRequest(body:…)          → InferRequest (JSON, binary extension, raw form)
 //          InferRequest.validate(against:)                        → 400s for inputs/outputs that do not fit the model
 //          KServeJSONEncoder.encode(_:for:).httpResponse()        → JSON or JSON+binary response with Triton's headers
 //          KServeError.httpResponse                               → {"error": "..."} with the kind's status

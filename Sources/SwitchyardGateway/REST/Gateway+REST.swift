@@ -83,19 +83,22 @@ extension Gateway {
         let served: ModelRepository.Served
         let request: InferRequest
         let t0 = monotonicNanos()
+        // Read once: the decoder needs it to split the body, the answer to choose its form.
+        let binaryHeaderLength = http.head.headers[BinaryTensorExtension.headerName]
         do throws(KServeError) {
             if let routed {
                 served = try resolveVariant(routed)
             } else {
                 served = try repository.resolve(ref)
             }
-            request = try loopState(context).decoder.decodeInferRequest(http, rawInput: served.model.soleInput)
+            request = try loopState(context).decoder.decodeInferRequest(body: http.body, inferenceHeaderContentLength: binaryHeaderLength,
+                                                                        rawInput: served.model.soleInput)
         } catch {
             routed?.record(RoutedCall.outcome(of: error), receivedAt: context.receivedAt)
             return writer.complete(Self.finish(error.httpResponse, routed))
         }
         let timing = InferTiming(received: context.receivedAt, decodeStarted: t0, decodeNanos: monotonicNanos() &- t0)
-        let rawForm = http.head.headers[BinaryTensorExtension.headerName] == "0"
+        let rawForm = binaryHeaderLength == "0"
         guard let routed, routed.assignment.fault != nil else {
             return execute(request, on: served, rawForm: rawForm, timing: timing, routed: routed, loop: context.loop, writer: writer)
         }

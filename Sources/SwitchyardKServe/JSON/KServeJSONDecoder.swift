@@ -35,13 +35,6 @@ public final class KServeJSONDecoder {
         }
     }
 
-    /// Convenience over a whole HTTP request (reads `Inference-Header-Content-Length`).
-    public func decodeInferRequest(_ request: HTTPRequest, rawInput: @autoclosure () -> TensorMetadata? = nil) throws(KServeError) -> InferRequest {
-        try decodeInferRequest(body: request.body,
-                               inferenceHeaderContentLength: request.headers[BinaryTensorExtension.headerName],
-                               rawInput: rawInput())
-    }
-
     /// Decodes an inference response body (JSON, or JSON header plus binary outputs).
     public func decodeInferResponse(body: [UInt8], inferenceHeaderContentLength: String? = nil) throws(KServeError) -> InferResponse {
         let headerLength = try BinaryTensorExtension.jsonHeaderLength(inferenceHeaderContentLength, bodyLength: body.count)

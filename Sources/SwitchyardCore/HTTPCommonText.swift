@@ -1,26 +1,8 @@
-/// Request text common enough to be returned as string literals instead of decoded from bytes.
-///
-/// Both codecs (HTTP/1.1 and HTTP/2) meet these on nearly every request. A decoded `String` costs a
-/// UTF-8 validation pass and, past 15 bytes, an allocation; a literal is immortal and never
-/// validated or reference-counted. Inlinable: the codecs call these per header field from
-/// other modules, where a plain call measured a few percent of an HTTP/2 request.
+/// Byte-level text helpers both codecs (HTTP/1.1 and HTTP/2) use on every request: matching a
+/// field against a literal and reading a `Content-Length`, without making a `String`. Inlinable:
+/// the codecs call these per header field from other modules, where a plain call measured a few
+/// percent of an HTTP/2 request.
 public enum HTTPCommonText {
-    /// The literal for a common header value (content types of inference and gRPC requests, the
-    /// `te` and `accept` values clients send by default), or nil.
-    @inlinable
-    public static func value(_ b: UnsafeRawBufferPointer) -> String? {
-        switch b.count {
-        case 3: return equals(b, "*/*") ? "*/*" : nil
-        case 8: return equals(b, "trailers") ? "trailers" : nil
-        case 13: return equals(b, "gzip, deflate") ? "gzip, deflate" : nil
-        case 16:
-            if equals(b, "application/json") { return "application/json" }
-            return equals(b, "application/grpc") ? "application/grpc" : nil
-        case 24: return equals(b, "application/octet-stream") ? "application/octet-stream" : nil
-        default: return nil
-        }
-    }
-
     /// Decimal digits only, as `Content-Length` is written (both codecs parse it with this). Nil
     /// for an empty run or any other byte; values of more than 18 digits saturate to `Int.max`
     /// (they exceed any limit).

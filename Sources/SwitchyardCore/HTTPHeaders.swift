@@ -291,11 +291,10 @@ public struct HTTPHeaders: @unchecked Sendable, Equatable, Sequence {
 
     // MARK: Helpers
 
-    /// A field's bytes as a `String`: the shared literal for common values (no allocation, no
-    /// validation), otherwise decoded (invalid UTF-8, possible in HTTP/1.1 obs-text, becomes U+FFFD).
+    /// A field's bytes as a `String` (invalid UTF-8, possible in HTTP/1.1 obs-text, becomes U+FFFD).
     @inlinable
     public static func string(_ b: UnsafeRawBufferPointer) -> String {
-        HTTPCommonText.value(b) ?? String(decoding: b, as: UTF8.self)
+        String(decoding: b, as: UTF8.self)
     }
 
     @inlinable @inline(__always)

@@ -22,12 +22,10 @@ extension Gateway {
         if let enc = request.head.headers["grpc-encoding"], enc != "identity" {
             return writer.complete(Self.grpcFailure(GRPCStatus(.unimplemented, "grpc-encoding '\(enc)' is not supported (identity only)")))
         }
-        var deadline: UInt64?
-        if let t = request.head.headers["grpc-timeout"] {
-            do throws(GRPCStatus) {
-                deadline = context.receivedAt &+ (try GRPCTimeout.parse(t)).clampedNanoseconds
-            } catch { return writer.complete(Self.grpcFailure(error)) }
-        }
+        let deadline: UInt64?
+        do throws(GRPCStatus) {
+            deadline = try GRPCMessaging.timeout(request.head.headers).map { context.receivedAt &+ $0.clampedNanoseconds }
+        } catch { return writer.complete(Self.grpcFailure(error)) }
         let message: [UInt8]
         do throws(GRPCStatus) {
             message = try GRPCFraming.singleMessage(in: request.body, maxMessageSize: options.maxGRPCMessageBytes)

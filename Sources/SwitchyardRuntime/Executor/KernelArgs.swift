@@ -13,8 +13,8 @@ enum Location: @unchecked Sendable {  // pointers into plan-owned, immutable con
     case strings(Int)
 }
 
-/// A value as a kernel sees it: element type, concrete shape, location. Plain data (no
-/// reference-counted field for ranks up to `Dims.inlineRank`): copying one costs no atomics.
+/// A value as a kernel sees it: element type, concrete shape, location. Plain data (see `Dims`):
+/// copying one is a `memcpy`, with no atomics and no value-witness calls.
 struct Slot: @unchecked Sendable {
     let type: ElementType
     let shape: Dims

@@ -7,15 +7,24 @@ enum Planner {
         let message: String
     }
 
+    /// Slots keep their shapes inline (`Dims`), up to `Dims.maxRank` dimensions.
+    static func checkRank(_ shape: [Int], of value: String, node: Node?) throws(Failure) {
+        guard shape.count > Dims.maxRank else { return }
+        throw Failure(node: node, message: "value '\(value)' has rank \(shape.count) (shape \(shape)); "
+                      + "this runtime supports tensors of rank up to \(Dims.maxRank), as TensorRT does")
+    }
+
     static func plan(graph: Graph, operators: [any Operator], inputShapes: [[Int]]) throws(Failure) -> ExecutionPlan {
         // Local copies: activation fusion rewires node outputs and swaps operators for this plan.
         var graph = graph
         var operators = operators
         var env: [String: ValueInfo] = [:]
         for (name, tensor) in graph.initializers {
+            try checkRank(tensor.shape, of: name, node: nil)
             env[name] = ValueInfo(type: tensor.elementType, shape: tensor.shape, constant: tensor)
         }
         for (i, input) in graph.inputs.enumerated() {
+            try checkRank(inputShapes[i], of: input.name, node: nil)
             env[input.name] = ValueInfo(type: input.elementType, shape: inputShapes[i])
         }
 
@@ -33,6 +42,9 @@ enum Planner {
             }
             let outs: [ValueInfo]
             do { outs = try op.inferOutputs(infos) } catch { throw Failure(node: node, message: error.message) }
+            for (j, out) in outs.enumerated() {
+                try checkRank(out.shape, of: j < node.outputs.count ? node.outputs[j] : "output \(j)", node: node)
+            }
             let foldable = op.dependsOnlyOnShapes || infos.allSatisfy { $0 == nil || $0!.constant != nil }
             if foldable {
                 let values: [Tensor]

@@ -42,8 +42,14 @@ public struct Tensor: Sendable {
         }
         // Every byte is copied over: no zero-filling first (a second pass over large inputs).
         let storage = RawStorage(uninitializedByteCount: expected)
-        let buffer = UnsafeMutableRawBufferPointer(start: storage.pointer, count: expected)
-        buffer.copyBytes(from: bytes)
+        // Contiguous sources (the usual [UInt8] / ArraySlice) are one memcpy; the generic
+        // `copyBytes(from:)` is not specialized across modules and cost ~900 instructions a call.
+        let copied = bytes.withContiguousStorageIfAvailable { source in
+            if let base = source.baseAddress { storage.pointer.copyMemory(from: base, byteCount: expected) }
+        }
+        if copied == nil {
+            UnsafeMutableRawBufferPointer(start: storage.pointer, count: expected).copyBytes(from: bytes)
+        }
         self.init(elementType: elementType, shape: shape, storage: storage)
     }
 

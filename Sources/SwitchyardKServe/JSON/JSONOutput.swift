@@ -1,3 +1,5 @@
+import SwitchyardCore
+
 /// The growable byte buffer the JSON writer fills: a raw allocation with a count, copied once
 /// into the body array when the document is done.
 ///
@@ -66,10 +68,7 @@ struct JSONOutput: ~Copyable {
         let n = count
         let source = base
         guard n + extra > 0 else { return [] }
-        return [UInt8](unsafeUninitializedCapacity: n + extra) { buffer, initialized in
-            buffer.baseAddress!.initialize(from: source, count: n)
-            initialized = n
-        }
+        return ByteArrays.copy(source, count: n, reservingExtra: extra)
     }
 
     @inline(never)

@@ -1,3 +1,5 @@
+import SwitchyardCore
+
 /// A tensor's JSON header (name, datatype, shape, parameters) with its data still unresolved:
 /// either a JSON `data` value, or a blob of `binary_data_size` bytes after the JSON header.
 struct PendingTensor {
@@ -117,10 +119,10 @@ enum TensorJSONDecoding {
         }
         let size = t.datatype.byteSize!
         var fill = JSONValue.Fill.empty
-        let bytes = [UInt8](unsafeUninitializedCapacity: expected * size) { buffer, initialized in
-            fill = data.fillNumeric(t.datatype, into: buffer.baseAddress, capacity: expected)
+        let datatype = t.datatype  // the closure captures this, not the whole pending tensor
+        let bytes = ByteArrays.make(count: expected * size) { buffer in
+            fill = data.fillNumeric(datatype, into: buffer.baseAddress, capacity: expected)
             // On error or short data the tail is unspecified; the array is discarded below.
-            initialized = expected * size
         }
         try check(fill, expected: expected, of: t)
         return .raw(bytes)

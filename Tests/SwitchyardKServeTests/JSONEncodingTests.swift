@@ -167,6 +167,40 @@ import Testing
         #expect(back.map(\.bitPattern) == values.map(\.bitPattern))
     }
 
+    /// Floats are written through `write(to:)` into the output, not through a `String`: the text
+    /// must be exactly `description`'s (the shortest round-tripping form) for every value.
+    @Test func writtenTextIsExactlyDescription() {
+        var g = SplitMix(state: 99)
+        var doubles: [Double] = [.leastNonzeroMagnitude, -.greatestFiniteMagnitude, -.leastNormalMagnitude, 1e16, 1e17, 0.1]
+        while doubles.count < 20_000 {
+            let d = Double(bitPattern: g.next())
+            if d.isFinite { doubles.append(d) }
+        }
+        var floatText = JSONOutput(capacity: 1), floatExpected: [UInt8] = []
+        for f in Self.floats() {
+            JSONNumberFormatting.appendFloat(f, to: &floatText)
+            floatText.append(UInt8(ascii: " "))
+            floatExpected += Array(f.description.utf8) + [UInt8(ascii: " ")]
+        }
+        #expect(floatText.finish() == floatExpected)
+        var doubleText = JSONOutput(capacity: 1), doubleExpected: [UInt8] = []
+        for d in doubles {
+            JSONNumberFormatting.appendDouble(d, to: &doubleText)
+            doubleText.append(UInt8(ascii: " "))
+            doubleExpected += Array(d.description.utf8) + [UInt8(ascii: " ")]
+        }
+        #expect(doubleText.finish() == doubleExpected)
+    }
+
+    /// A standard library that writes through `write(_:)` instead of `_writeASCII` gets the same bytes.
+    @Test func digitSinkTakesStringsToo() {
+        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: JSONNumberFormatting.DigitSink.capacity)
+        defer { p.deallocate() }
+        var sink = JSONNumberFormatting.DigitSink(base: p)
+        sink.write("-2.2250738585072014e-308")
+        #expect(String(decoding: UnsafeBufferPointer(start: p, count: sink.count), as: UTF8.self) == "-2.2250738585072014e-308")
+    }
+
     /// The output buffer grows from any starting capacity and keeps every byte, escapes included.
     @Test func outputGrowsAndKeepsEveryByte() {
         var expected: [UInt8] = []

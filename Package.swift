@@ -57,6 +57,9 @@ let package = Package(
                        providers: [.apt(["liblz4-dev"])]),
         .target(name: "CSimdjson", path: "Sources/CSimdjson",
                 cxxSettings: [.define("SIMDJSON_THREADS_ENABLED", to: "1"),
+                              // simdjson's inline code keeps assert()s without NDEBUG, which SwiftPM
+                              // does not define for C++ targets.
+                              .define("NDEBUG", .when(configuration: .release)),
                               .unsafeFlags(["-O3", "-march=x86-64-v3", "-mpclmul"])],
                 linkerSettings: [.linkedLibrary("simdjson")]),
 

@@ -194,13 +194,12 @@ template <> inline int convert<int16_t>(element e, int16_t *v) { return convert_
 template <> inline int convert<int32_t>(element e, int32_t *v) { return convert_integer(e, v); }
 template <> inline int convert<int64_t>(element e, int64_t *v) { return convert_integer(e, v); }
 
+/// One tape-type check: get_double() converts INT64 and UINT64 itself and fails for the rest.
 inline bool number_as_double(element e, double *d) {
-    switch (e.type()) {
-    case element_type::DOUBLE: *d = double(e); return true;
-    case element_type::INT64: *d = static_cast<double>(int64_t(e)); return true;
-    case element_type::UINT64: *d = static_cast<double>(uint64_t(e)); return true;
-    default: return false;
-    }
+    auto r = e.get_double();
+    if (r.error()) return false;
+    *d = r.value_unsafe();
+    return true;
 }
 
 template <> inline int convert<float>(element e, float *value) {
@@ -223,19 +222,8 @@ template <typename T> struct Filler {
     size_t capacity;
     csj_fill_result result{0, 0, 0, CSJ_FILL_OK};
 
-    /// Returns false to stop the walk on the first error.
-    bool walk(element e, int depth) {
-        if (e.type() == element_type::ARRAY) {
-            if (depth >= kMaxDepth) {
-                result.status = CSJ_FILL_TOO_DEEP;
-                result.index = result.count;
-                return false;
-            }
-            for (element child : simdjson::dom::array(e)) {
-                if (!walk(child, depth + 1)) return false;
-            }
-            return true;
-        }
+    /// Converts and stores one scalar; false (with the status set) stops the walk.
+    inline bool scalar(element e) {
         T value;
         int status = convert<T>(e, &value);
         if (status != CSJ_FILL_OK) {
@@ -252,6 +240,25 @@ template <typename T> struct Filler {
             }
         }
         ++result.count;
+        return true;
+    }
+
+    /// Returns false to stop the walk on the first error. Scalars inside an array are converted in
+    /// the array's loop; only nested arrays recurse (a call per element cost ~60 instructions).
+    bool walk(element e, int depth) {
+        if (e.type() != element_type::ARRAY) return scalar(e);
+        if (depth >= kMaxDepth) {
+            result.status = CSJ_FILL_TOO_DEEP;
+            result.index = result.count;
+            return false;
+        }
+        for (element child : simdjson::dom::array(e)) {
+            if (child.type() == element_type::ARRAY) {
+                if (!walk(child, depth + 1)) return false;
+            } else if (!scalar(child)) {
+                return false;
+            }
+        }
         return true;
     }
 };

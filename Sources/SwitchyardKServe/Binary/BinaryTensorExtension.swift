@@ -8,7 +8,18 @@ public enum BinaryTensorExtension {
     /// Interprets the header. nil value (header absent) means the whole body is JSON. A value
     /// must be an int32 with 0 ≤ v ≤ body length (Triton's rule), else 400.
     public static func jsonHeaderLength(_ value: String?, bodyLength: Int) throws(KServeError) -> Int {
-        guard let value else { return bodyLength }
+        guard var value else { return bodyLength }
+        // The usual value is plain digits: read them in place (trimming made two copies).
+        let plain = value.withUTF8 { b -> Int? in
+            guard b.count > 0, b.count <= 9, b.allSatisfy({ $0 &- 48 < 10 }) else { return nil }
+            return b.reduce(0) { $0 * 10 + Int($1 &- 48) }
+        }
+        if let plain {
+            guard plain <= bodyLength else {
+                throw .invalidArgument("Inference-Header-Content-Length \(plain) exceeds the body length \(bodyLength)")
+            }
+            return plain
+        }
         let trimmed = value.trimmingASCIIWhitespace()
         guard let v = Int32(trimmed) else {
             throw .invalidArgument("Inference-Header-Content-Length '\(value)' is not a 32-bit integer")

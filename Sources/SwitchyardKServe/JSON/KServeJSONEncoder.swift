@@ -16,7 +16,7 @@ public struct EncodedInferBody: Sendable, Hashable {
     public func httpResponse(status: HTTPStatus = .ok) -> HTTPResponse {
         guard let n = jsonHeaderLength else { return HTTPResponse(status: status, headers: Self.jsonHeaders, body: bytes) }
         var headers = Self.binaryHeaders
-        headers.addLowercased(name: BinaryTensorExtension.headerName, value: String(n))
+        headers.append(name: "inference-header-content-length", decimal: n)  // BinaryTensorExtension.headerName, digits in place
         return HTTPResponse(status: status, headers: headers, body: bytes)
     }
 

@@ -14,6 +14,9 @@ import Testing
         for t in InferDatatype.allCases { #expect(InferDatatype(wireName: t.rawValue) == t) }
         #expect(InferDatatype(wireName: "fp32") == nil)
         #expect(InferDatatype(wireName: "FLOAT") == nil)
+        #expect(InferDatatype(wireName: "FP3") == nil && InferDatatype(wireName: "FP322") == nil && InferDatatype(wireName: "") == nil)
+        // The literal spelling encoders copy is the raw value, for every case.
+        for t in InferDatatype.allCases { #expect(t.wireName.description == t.rawValue) }
         #expect(InferDatatype.fp16.isBinaryOnly && InferDatatype.bf16.isBinaryOnly && !InferDatatype.fp32.isBinaryOnly)
     }
 

@@ -110,6 +110,21 @@ enum JSONNumberFormatting {
     }
 
     static func appendQuoted(utf8: UnsafeBufferPointer<UInt8>, to out: inout JSONOutput) {
+        // Fast path, for the names and ids of nearly every document: copy and check in one pass,
+        // one capacity check; only a string that needs escaping takes the loop below.
+        let n = utf8.count
+        var clean = true
+        out.write(upTo: n + 2) { p in
+            p[0] = UInt8(ascii: "\"")
+            for i in 0..<n {
+                let c = utf8[i]
+                p[i + 1] = c
+                if c < 0x20 || c == 0x22 || c == 0x5C { clean = false }
+            }
+            p[n + 1] = UInt8(ascii: "\"")
+            return clean ? n + 2 : 0
+        }
+        if clean { return }
         out.append(UInt8(ascii: "\""))
         var runStart = 0
         for i in 0..<utf8.count {

@@ -82,7 +82,7 @@ public enum KServeJSONEncoder {
         for (t, isBinary) in zip(tensors, binary) {
             w.beginObject()
             w.literalKey("name"); w.string(t.name)
-            w.literalKey("datatype"); w.string(t.datatype.rawValue)
+            w.literalKey("datatype"); w.literalString(t.datatype.wireName)
             w.literalKey("shape"); w.shape(t.shape)
             if isBinary {
                 // The tensor's parameters with binary_data_size set (replacing one in place, else

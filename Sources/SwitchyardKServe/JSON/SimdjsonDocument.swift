@@ -78,14 +78,8 @@ struct JSONValue {
     var datatype: InferDatatype? {
         guard kind == .string else { return nil }
         let s = csj_get_string(element)
-        let key = JSONKey(bytes: UnsafeRawBufferPointer(start: s.ptr, count: s.ptr == nil ? 0 : s.len))
-        for entry in Self.datatypeNames where key.is(entry.name) { return entry.type }
-        return nil
+        return InferDatatype.parse(UnsafeRawBufferPointer(start: s.ptr, count: s.ptr == nil ? 0 : s.len))
     }
-
-    /// Every wire name, derived from the enum so none can be missing.
-    private struct DatatypeName { var name: [UInt8]; var type: InferDatatype }
-    private static let datatypeNames: [DatatypeName] = InferDatatype.allCases.map { DatatypeName(name: Array($0.rawValue.utf8), type: $0) }
 
     /// Number of elements of an array (0 for other kinds).
     var arrayCount: Int { kind == .array ? csj_array_count(element) : 0 }

@@ -1,3 +1,5 @@
+import SwitchyardCore
+
 /// The tensor element types of the Open Inference Protocol v2, spelled as on the wire.
 ///
 /// BF16 is not in the OIP table but KServe lists it and Triton accepts it; like FP16 it has no
@@ -24,11 +26,36 @@ public enum InferDatatype: String, Sendable, Hashable, CaseIterable, CustomStrin
     /// than the synthesized `init(rawValue:)`, whose string-switch lookup showed in the gRPC
     /// request profile.
     public init?(wireName: String) {
-        for c in Self.allCases where c.rawValue == wireName {
-            self = c
-            return
-        }
+        var name = wireName
+        guard let found = name.withUTF8({ Self.parse(UnsafeRawBufferPointer($0)) }) else { return nil }
+        self = found
+    }
+
+    /// The datatype spelled by these bytes, compared without making Strings (gRPC requests carry
+    /// the name as a protobuf string; looping over `rawValue`s cost ~400 instructions a tensor).
+    public static func parse(_ bytes: UnsafeRawBufferPointer) -> InferDatatype? {
+        for c in allCases where HTTPCommonText.equals(bytes, c.wireName) { return c }
         return nil
+    }
+
+    /// The wire name as a literal: encoders copy it without a String (same text as `rawValue`).
+    public var wireName: StaticString {
+        switch self {
+        case .bool: "BOOL"
+        case .uint8: "UINT8"
+        case .uint16: "UINT16"
+        case .uint32: "UINT32"
+        case .uint64: "UINT64"
+        case .int8: "INT8"
+        case .int16: "INT16"
+        case .int32: "INT32"
+        case .int64: "INT64"
+        case .fp16: "FP16"
+        case .bf16: "BF16"
+        case .fp32: "FP32"
+        case .fp64: "FP64"
+        case .bytes: "BYTES"
+        }
     }
 
     public var description: String { rawValue }

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import SwitchyardCore
 
 /// A decoded ModelInfer call: the model it addresses (empty version: the server chooses) and
 /// the request in the module's common representation.
@@ -23,7 +24,8 @@ extension Inference_ModelInferRequest {
         }
         var tensors: [InferTensor] = []
         tensors.reserveCapacity(inputs.count)
-        for (i, input) in inputs.enumerated() {
+        for i in inputs.indices {
+            let input = inputs[i]
             // Built only for messages: a successful decode never formats it.
             func label() -> String { "input '\(input.name)'" }
             if tensors.contains(where: { $0.name == input.name }) { throw .invalidArgument("\(label()) appears more than once") }
@@ -38,7 +40,11 @@ extension Inference_ModelInferRequest {
                 if input.hasContents {
                     throw .invalidArgument("\(label()): 'contents' must not be set when raw_input_contents is used")
                 }
-                data = try BinaryTensorExtension.blob(Array(rawInputContents[i])[...], of: pending)
+                // One memcpy: Array(Data) copied byte by byte (~940 instructions for 128 bytes).
+                let bytes = rawInputContents[i].withUnsafeBytes { raw in
+                    raw.baseAddress.map { ByteArrays.copy($0, count: raw.count) } ?? []
+                }
+                data = try BinaryTensorExtension.blob(bytes[...], of: pending)
             } else {
                 guard input.hasContents else { throw .invalidArgument("\(label()): has no contents and raw_input_contents is empty") }
                 data = try GRPCTensorContents.decode(input.contents, of: pending)

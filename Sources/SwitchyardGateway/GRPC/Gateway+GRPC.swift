@@ -83,11 +83,19 @@ extension Gateway {
             }
             if !accepted { throw GRPCStatus(.resourceExhausted, "too many repository operations in progress") }
         case .modelInfer:
-            let message = try Inference_ModelInferRequest(serializedBytes: bytes)
+            // The common shape (raw tensors, no parameters) is read directly; everything else, and
+            // every malformed request, goes through swift-protobuf as before (see the decoder).
+            let message: InferMessage
+            if let call = bytes.withUnsafeBytes({ GRPCInferRequestDecoder.decode($0) }) {
+                message = .decoded(call)
+            } else {
+                message = .library(try Inference_ModelInferRequest(serializedBytes: bytes))
+            }
             // An experiment's name without a version is routed to a variant; the metadata of the
             // response (and its parameters) say which one answered.
-            let routed = message.modelVersion.isEmpty
-                ? route(experiment: message.modelName, headers: headers, target: nil, context: context) : nil
+            let model = message.model
+            let routed = model.version == nil
+                ? route(experiment: model.name, headers: headers, target: nil, context: context) : nil
             guard let routed else { return try infer(message, context: context, reply: reply, routed: nil) }
             let routedReply = GRPCReply(writer: reply.writer, deadline: reply.deadline, routed: routed)
             do {
@@ -102,13 +110,34 @@ extension Gateway {
         }
     }
 
-    private func infer(_ message: Inference_ModelInferRequest, context: RequestContext, reply: GRPCReply,
+    /// A ModelInfer request as decoded: directly into the common representation, or as the
+    /// library's message, converted only after the model is resolved.
+    private enum InferMessage {
+        case decoded(GRPCInferCall)
+        case library(Inference_ModelInferRequest)
+
+        var model: ModelReference {
+            switch self {
+            case .decoded(let call): call.model
+            case .library(let m): ModelReference(name: m.modelName, version: m.modelVersion.isEmpty ? nil : m.modelVersion)
+            }
+        }
+
+        func request() throws(KServeError) -> InferRequest {
+            switch self {
+            case .decoded(let call): call.request
+            case .library(let m): try m.inferCall().request
+            }
+        }
+    }
+
+    private func infer(_ message: InferMessage, context: RequestContext, reply: GRPCReply,
                        routed: RoutedCall?) throws {
         // The model is resolved before the tensors are checked: an unknown model is NOT_FOUND
         // whatever the inputs look like (as Triton answers).
         let served = try routed.map { call throws(KServeError) in try resolveVariant(call) }
-            ?? repository.resolve(ModelReference(name: message.modelName, version: message.modelVersion.isEmpty ? nil : message.modelVersion))
-        let request = try message.inferCall().request
+            ?? repository.resolve(message.model)
+        let request = try message.request()
         guard let routed, routed.assignment.fault != nil else {
             return execute(request, on: served, context: context, reply: reply, routed: routed)
         }
@@ -124,26 +153,36 @@ extension Gateway {
     private func execute(_ request: InferRequest, on served: ModelRepository.Served, context: RequestContext, reply: GRPCReply,
                          routed: RoutedCall?) {
         let t0 = monotonicNanos()
-        runner.run(request, on: served, loop: context.loop, skipIf: { reply.reasonToSkip(now: monotonicNanos()) }) { [self] outcome in
-            switch outcome.result {
-            case .failure(let error):
-                served.stats.recordFailure(total: monotonicNanos() &- context.receivedAt)
-                routed?.record(RoutedCall.outcome(of: error), receivedAt: context.receivedAt)
-                reply.fail(GRPCStatus(error))
-            case .success(let outputs):
-                let t1 = monotonicNanos()
-                var response = InferResponse(modelName: served.model.name, modelVersion: served.model.version,
-                                             id: request.id, outputs: outputs)
-                routed?.decorate(&response.parameters)
-                routed?.record(.success, receivedAt: context.receivedAt, outputs: outputs)
-                reply.send(framed: GRPCInferResponseEncoder.framed(response))
-                let t2 = monotonicNanos()
-                served.stats.recordSuccess(batch: Int(request.inputs.first?.shape.first ?? 1), total: t2 &- context.receivedAt,
-                                           queue: outcome.startedAt &- t0, input: t0 &- context.receivedAt,
-                                           infer: outcome.inferNanos, output: t2 &- t1)
-                if let routed, !routed.assignment.shadows.isEmpty {
-                    launchShadows(routed, inputs: request.inputs, primary: outputs)
-                }
+        // Inline outcomes are answered directly, as REST does: no completion closure to allocate.
+        if let outcome = runner.runInline(request, on: served) {
+            return answer(outcome, request, on: served, context: context, reply: reply, routed: routed, decoded: t0)
+        }
+        runner.offload(request, on: served, loop: context.loop, skipIf: { reply.reasonToSkip(now: monotonicNanos()) }) { [self] outcome in
+            answer(outcome, request, on: served, context: context, reply: reply, routed: routed, decoded: t0)
+        }
+    }
+
+    /// Encodes and sends the answer to an executed ModelInfer call, and records it.
+    private func answer(_ outcome: InferenceRunner.Outcome, _ request: InferRequest, on served: ModelRepository.Served,
+                        context: RequestContext, reply: GRPCReply, routed: RoutedCall?, decoded t0: UInt64) {
+        switch outcome.result {
+        case .failure(let error):
+            served.stats.recordFailure(total: monotonicNanos() &- context.receivedAt)
+            routed?.record(RoutedCall.outcome(of: error), receivedAt: context.receivedAt)
+            reply.fail(GRPCStatus(error))
+        case .success(let outputs):
+            let t1 = monotonicNanos()
+            var response = InferResponse(modelName: served.model.name, modelVersion: served.model.version,
+                                         id: request.id, outputs: outputs)
+            routed?.decorate(&response.parameters)
+            routed?.record(.success, receivedAt: context.receivedAt, outputs: outputs)
+            reply.send(framed: GRPCInferResponseEncoder.framed(response))
+            let t2 = monotonicNanos()
+            served.stats.recordSuccess(batch: Int(request.inputs.first?.shape.first ?? 1), total: t2 &- context.receivedAt,
+                                       queue: outcome.startedAt &- t0, input: t0 &- context.receivedAt,
+                                       infer: outcome.inferNanos, output: t2 &- t1)
+            if let routed, !routed.assignment.shadows.isEmpty {
+                launchShadows(routed, inputs: request.inputs, primary: outputs)
             }
         }
     }

@@ -32,14 +32,6 @@ public struct InferenceRunner: Sendable {
         return rows &* model.nanosPerRow
     }
 
-    /// Runs `request` and calls `completion` on `loop` — synchronously when inline.
-    public func run(_ request: InferRequest, on served: ModelRepository.Served, loop: EventLoop,
-                    skipIf reason: @escaping @Sendable () -> KServeError? = { nil },
-                    completion: @escaping @Sendable (Outcome) -> Void) {
-        if let outcome = runInline(request, on: served) { return completion(outcome) }
-        offload(request, on: served, loop: loop, skipIf: reason, completion: completion)
-    }
-
     /// The failure of a queued request whose client left before it ran.
     public static let clientGone = KServeError(.cancelled, "the client closed the connection or cancelled the request before it ran")
 

@@ -1,3 +1,5 @@
+import SwitchyardCore
+
 /// gRPC's length-prefixed message framing (PROTOCOL-HTTP2.md): a 1-byte compressed flag, a
 /// 4-byte big-endian length, then the message.
 public enum GRPCFraming {
@@ -25,6 +27,14 @@ public enum GRPCFraming {
 
     /// Splits a complete unary request body into exactly one message.
     public static func singleMessage(in body: [UInt8], maxMessageSize: Int) throws(GRPCStatus) -> [UInt8] {
+        // The usual body, exactly one uncompressed message within the limit, is one copy; every
+        // other body goes through the deframer, which names the problem.
+        if body.count >= prefixLength && body[0] == 0 {
+            let length = Int(body[1]) << 24 | Int(body[2]) << 16 | Int(body[3]) << 8 | Int(body[4])
+            if length <= maxMessageSize && body.count - prefixLength == length {
+                return body.withUnsafeBytes { ByteArrays.copy($0.baseAddress! + prefixLength, count: length) }
+            }
+        }
         var decoder = GRPCFrameDecoder(maxMessageSize: maxMessageSize)
         decoder.append(body)
         guard let message = try decoder.nextMessage() else {

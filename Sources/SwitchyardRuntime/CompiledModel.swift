@@ -26,6 +26,10 @@ public final class CompiledModel: Sendable {
     private let outputNames: [String]
     private let plans = Mutex<[ExecutionPlan]>([])
     private static let maxCachedPlans = 16
+    /// The load-time plan (every dynamic dimension 1: batch 1 for most models). Immutable and
+    /// never evicted, so it is matched before taking the lock: with every event loop running the
+    /// same model, the lock's cache line otherwise moves between cores on each request.
+    private let probePlan: ExecutionPlan
 
     /// Loads a model from `.onnx` bytes.
     /// - Parameters:
@@ -60,6 +64,7 @@ public final class CompiledModel: Sendable {
                 }
             }
             plans.withLock { $0.append(plan) }
+            probePlan = plan
         } catch let error as ModelError {
             throw error
         } catch let error as Planner.Failure {
@@ -139,6 +144,7 @@ public final class CompiledModel: Sendable {
     private func cachedPlan(for inputs: borrowing [Tensor]) -> ExecutionPlan? {
         guard inputs.count == inputTypes.count else { return nil }
         for i in 0..<inputTypes.count where inputs[i].elementType != inputTypes[i] { return nil }
+        if probePlan.matches(inputs) { return probePlan }
         return plans.withLock { plans -> ExecutionPlan? in
             var i = plans.count - 1
             while i >= 0 {

@@ -167,7 +167,7 @@ extension Gateway {
                         context: RequestContext, reply: GRPCReply, routed: RoutedCall?, decoded t0: UInt64) {
         switch outcome.result {
         case .failure(let error):
-            served.stats.recordFailure(total: monotonicNanos() &- context.receivedAt)
+            served.stats.recordFailure(loop: context.loop.index, total: monotonicNanos() &- context.receivedAt)
             routed?.record(RoutedCall.outcome(of: error), receivedAt: context.receivedAt)
             reply.fail(GRPCStatus(error))
         case .success(let outputs):
@@ -178,7 +178,7 @@ extension Gateway {
             routed?.record(.success, receivedAt: context.receivedAt, outputs: outputs)
             reply.send(framed: GRPCInferResponseEncoder.framed(response))
             let t2 = monotonicNanos()
-            served.stats.recordSuccess(batch: Int(request.inputs.first?.shape.first ?? 1), total: t2 &- context.receivedAt,
+            served.stats.recordSuccess(loop: context.loop.index, batch: Int(request.inputs.first?.shape.first ?? 1), total: t2 &- context.receivedAt,
                                        queue: outcome.startedAt &- t0, input: t0 &- context.receivedAt,
                                        infer: outcome.inferNanos, output: t2 &- t1)
             if let routed, !routed.assignment.shadows.isEmpty {

@@ -117,20 +117,20 @@ extension Gateway {
     private func execute(_ request: InferRequest, on served: ModelRepository.Served, rawForm: Bool, timing: InferTiming,
                          routed: RoutedCall?, loop: EventLoop, writer: ResponseWriter) {
         if let outcome = runner.runInline(request, on: served) {
-            return answer(outcome, request, on: served, rawForm: rawForm, timing: timing, routed: routed, writer: writer)
+            return answer(outcome, request, on: served, rawForm: rawForm, timing: timing, routed: routed, loop: loop, writer: writer)
         }
         runner.offload(request, on: served, loop: loop, skipIf: { InferenceRunner.gone(writer) }) { [self] outcome in
-            answer(outcome, request, on: served, rawForm: rawForm, timing: timing, routed: routed, writer: writer)
+            answer(outcome, request, on: served, rawForm: rawForm, timing: timing, routed: routed, loop: loop, writer: writer)
         }
     }
 
     /// Encodes and sends the answer to an executed request, and records it.
     private func answer(_ outcome: InferenceRunner.Outcome, _ request: InferRequest, on served: ModelRepository.Served,
-                        rawForm: Bool, timing: InferTiming, routed: RoutedCall?, writer: ResponseWriter) {
+                        rawForm: Bool, timing: InferTiming, routed: RoutedCall?, loop: EventLoop, writer: ResponseWriter) {
         let t1 = monotonicNanos()
         switch outcome.result {
         case .failure(let error):
-            served.stats.recordFailure(total: t1 &- timing.received)
+            served.stats.recordFailure(loop: loop.index, total: t1 &- timing.received)
             routed?.record(RoutedCall.outcome(of: error), receivedAt: timing.received)
             writer.complete(Self.finish(error.httpResponse, routed))
         case .success(let outputs):
@@ -142,7 +142,7 @@ extension Gateway {
                 let body = rawForm ? try KServeJSONEncoder.encode(response, binaryOutput: { _ in true })
                                    : try KServeJSONEncoder.encode(response, for: request)
                 let t2 = monotonicNanos()
-                served.stats.recordSuccess(batch: Int(request.inputs.first?.shape.first ?? 1), total: t2 &- timing.received,
+                served.stats.recordSuccess(loop: loop.index, batch: Int(request.inputs.first?.shape.first ?? 1), total: t2 &- timing.received,
                                            queue: outcome.startedAt &- timing.decodeStarted &- timing.decodeNanos,
                                            input: timing.decodeNanos, infer: outcome.inferNanos, output: t2 &- t1)
                 // Recorded before the response leaves, so a client that reads the
@@ -153,7 +153,7 @@ extension Gateway {
                     launchShadows(routed, inputs: request.inputs, primary: outputs)
                 }
             } catch {
-                served.stats.recordFailure(total: t1 &- timing.received)
+                served.stats.recordFailure(loop: loop.index, total: t1 &- timing.received)
                 routed?.record(.serverError, receivedAt: timing.received)
                 writer.complete(Self.finish(error.httpResponse, routed))
             }

@@ -146,6 +146,18 @@ size_t csj_object_fields(csj_element object, csj_field *out, size_t capacity) {
     return n;
 }
 
+size_t csj_int64_array(csj_element array, int64_t *out, size_t capacity) {
+    simdjson::dom::array a;
+    if (to_el(array).get_array().get(a)) return SIZE_MAX;
+    size_t n = 0;
+    for (element child : a) {
+        if (child.type() != element_type::INT64) return SIZE_MAX;
+        if (n < capacity) out[n] = child.get_int64().value_unsafe();
+        ++n;
+    }
+    return n;
+}
+
 }  // extern "C"
 
 namespace {

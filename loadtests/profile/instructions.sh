@@ -40,8 +40,10 @@ YAML
 # The inline threshold is lifted: each model's cost per row is measured at load, and under
 # callgrind that measurement is tens of times too high, which would send the requests to the
 # offload pool and count thread hops that the real server does not make.
+# Deterministic hashing: with per-process random seeds, dictionary lookups vary by ~100-200
+# instructions per request from one run to the next.
 PORT=$(free_port)
-valgrind --tool=callgrind --callgrind-out-file="$WORK/cg.out" \
+SWIFT_DETERMINISTIC_HASHING=1 valgrind --tool=callgrind --callgrind-out-file="$WORK/cg.out" \
   "$WORK/switchyard" serve --host 127.0.0.1 --port "$PORT" --admin-port "$(free_port)" --loops 1 \
   --repository "$WORK/repo" --config "$WORK/experiments.yaml" --state-dir "$WORK/state" \
   --inline-threshold-us 1000000 >"$WORK/server.log" 2>&1 & PIDS+=($!)

@@ -108,6 +108,11 @@ size_t csj_object_count(csj_element object);
 size_t csj_array_elements(csj_element array, csj_element *out, size_t capacity);
 size_t csj_object_fields(csj_element object, csj_field *out, size_t capacity);
 
+/// Reads an array whose elements are all JSON integers within int64 (tensor shapes) in one call:
+/// writes up to `capacity` of them to `out` and returns the element count, or SIZE_MAX when
+/// `array` is not an array or holds anything else (the caller then reports which element).
+size_t csj_int64_array(csj_element array, int64_t *out, size_t capacity);
+
 /// Flattens `data` (a scalar, a flat array or arrays nested to any depth up to 64, row-major) and
 /// converts each scalar to `dtype`, writing at most `capacity` elements to `out`. Conversion
 /// rules: BOOL takes only true/false; integer types take only JSON integers within range; FP32

@@ -113,6 +113,21 @@ struct JSONValue {
         if let failure { throw failure }
     }
 
+    /// The elements of an array of JSON integers that all fit Int64, read in one call; nil when
+    /// this is not an array or holds anything else.
+    var int64Array: [Int64]? {
+        guard kind == .array else { return nil }
+        let n = csj_array_count(element)
+        var out: [Int64] = []
+        guard n > 0 else { return out }
+        return withUnsafeTemporaryAllocation(of: Int64.self, capacity: n) { items -> [Int64]? in
+            guard csj_int64_array(element, items.baseAddress, n) == n else { return nil }
+            out.reserveCapacity(n)
+            out.append(contentsOf: UnsafeBufferPointer(items))
+            return out
+        }
+    }
+
     /// Calls `body` with each element of an array and its position, without building an array.
     func forEachElement(_ body: (Int, JSONValue) throws(KServeError) -> Void) throws(KServeError) {
         let n = csj_array_count(element)

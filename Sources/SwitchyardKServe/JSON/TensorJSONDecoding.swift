@@ -80,6 +80,8 @@ enum TensorJSONDecoding {
         guard value.kind == .array else {
             throw .invalidArgument("\(label()): 'shape' must be an array of non-negative integers, got \(value.kind.noun)")
         }
+        // The usual shape, non-negative integers, in one call; the loop below names any problem.
+        if let dims = value.int64Array, !dims.contains(where: { $0 < 0 }) { return dims }
         var shape: [Int64] = []
         shape.reserveCapacity(value.arrayCount)
         try value.forEachElement { _, d throws(KServeError) in

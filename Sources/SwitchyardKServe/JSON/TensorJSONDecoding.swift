@@ -56,9 +56,14 @@ enum TensorJSONDecoding {
         guard let shapeValue else { throw .invalidArgument("\(label()): missing 'shape'") }
         let shape = try Self.shape(shapeValue, label: label())
         var parameters = InferParameters()
-        if let parametersValue { parameters = try InferJSONDecoding.parameters(parametersValue, owner: label()) }
         var binarySize: Int?
-        if let p = parameters[BinaryTensorParameters.binaryDataSize] {
+        if let parametersValue, let size = soleBinaryDataSize(parametersValue) {
+            // What binary requests carry: no parameter list to build and then empty again.
+            binarySize = size
+        } else if let parametersValue {
+            parameters = try InferJSONDecoding.parameters(parametersValue, owner: label())
+        }
+        if binarySize == nil, let p = parameters[BinaryTensorParameters.binaryDataSize] {
             guard let n = p.int64Value, n >= 0, n <= Int64(Int32.max) else {
                 throw .invalidArgument("\(label()): binary_data_size must be a non-negative integer, got \(p)")
             }
@@ -74,6 +79,19 @@ enum TensorJSONDecoding {
         }
         return PendingTensor(name: name, datatype: datatype, shape: shape, parameters: parameters,
                              data: data, binarySize: binarySize, role: role)
+    }
+
+    /// The size when `parameters` is exactly `{"binary_data_size": n}` with a valid n; nil for
+    /// anything else, which the general path then reads (and reports).
+    private static func soleBinaryDataSize(_ parameters: JSONValue) -> Int? {
+        guard parameters.kind == .object else { return nil }
+        var size: Int?
+        var members = 0
+        try? parameters.forEachMember { key, v throws(KServeError) in
+            members += 1
+            if key.is("binary_data_size"), let n = v.int64Value, n >= 0, n <= Int64(Int32.max) { size = Int(n) }
+        }
+        return members == 1 ? size : nil
     }
 
     static func shape(_ value: JSONValue, label: @autoclosure () -> String) throws(KServeError) -> [Int64] {

@@ -12,22 +12,19 @@ public enum ByteArrays {
     /// An array of exactly `count` bytes written by `body` (which must write all of them), with
     /// room for `extra` more.
     @inlinable
-    public static func make<E: Error>(count: Int, reservingExtra extra: Int = 0,
-                                      _ body: (UnsafeMutableRawBufferPointer) throws(E) -> Void) throws(E) -> [UInt8] {
+    public static func make(count: Int, reservingExtra extra: Int = 0,
+                            _ body: (UnsafeMutableRawBufferPointer) -> Void) -> [UInt8] {
         if count > stagingLimit {
-            var failure: E?
-            let bytes = [UInt8](unsafeUninitializedCapacity: count + extra) { buffer, initialized in
-                do throws(E) { try body(UnsafeMutableRawBufferPointer(start: buffer.baseAddress, count: count)) } catch { failure = error }
+            return [UInt8](unsafeUninitializedCapacity: count + extra) { buffer, initialized in
+                body(UnsafeMutableRawBufferPointer(start: buffer.baseAddress, count: count))
                 initialized = count
             }
-            if let failure { throw failure }
-            return bytes
         }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(count + extra)
-        try withUnsafeTemporaryAllocation(byteCount: max(count, 1), alignment: 16) { (staging) throws(E) in
+        withUnsafeTemporaryAllocation(byteCount: max(count, 1), alignment: 16) { staging in
             let written = UnsafeMutableRawBufferPointer(rebasing: staging[..<count])
-            try body(written)
+            body(written)
             bytes.append(contentsOf: UnsafeBufferPointer(start: written.baseAddress?.assumingMemoryBound(to: UInt8.self), count: count))
         }
         return bytes
@@ -41,5 +38,12 @@ public enum ByteArrays {
         // Typed: `append(contentsOf:)` of a raw buffer copies byte by byte, of a typed one it is a memcpy.
         bytes.append(contentsOf: UnsafeBufferPointer(start: source.assumingMemoryBound(to: UInt8.self), count: count))
         return bytes
+    }
+
+    /// A copy of `bytes` (empty for an empty or nil-based buffer).
+    @inlinable
+    public static func copy(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return [] }
+        return copy(base, count: bytes.count)
     }
 }

@@ -7,22 +7,28 @@ public enum GRPCFraming {
 
     /// Frames one uncompressed message.
     public static func frame(_ message: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(message.count + prefixLength)
-        appendPrefix(messageLength: message.count, to: &out)
-        out.append(contentsOf: message)
-        return out
+        ByteArrays.make(count: prefixLength + message.count) { raw in
+            let out = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            writePrefix(messageLength: message.count, to: out)
+            message.withUnsafeBufferPointer { m in
+                if let source = m.baseAddress { (out + prefixLength).update(from: source, count: m.count) }
+            }
+        }
     }
 
-    /// Appends the prefix of an uncompressed message of `messageLength` bytes (for encoders that
-    /// write the message right after it).
-    public static func appendPrefix(messageLength: Int, to out: inout [UInt8]) {
+    /// Writes the 5-byte prefix of an uncompressed message at `out`.
+    static func writePrefix(messageLength: Int, to out: UnsafeMutablePointer<UInt8>) {
         let n = UInt32(truncatingIfNeeded: messageLength)
-        out.append(0)
-        out.append(UInt8(truncatingIfNeeded: n >> 24))
-        out.append(UInt8(truncatingIfNeeded: n >> 16))
-        out.append(UInt8(truncatingIfNeeded: n >> 8))
-        out.append(UInt8(truncatingIfNeeded: n))
+        out[0] = 0
+        out[1] = UInt8(truncatingIfNeeded: n >> 24)
+        out[2] = UInt8(truncatingIfNeeded: n >> 16)
+        out[3] = UInt8(truncatingIfNeeded: n >> 8)
+        out[4] = UInt8(truncatingIfNeeded: n)
+    }
+
+    /// The message length a prefix starting at `bytes[i]` declares (big-endian, after the flag).
+    static func declaredLength(_ bytes: [UInt8], at i: Int) -> Int {
+        Int(bytes[i + 1]) << 24 | Int(bytes[i + 2]) << 16 | Int(bytes[i + 3]) << 8 | Int(bytes[i + 4])
     }
 
     /// Splits a complete unary request body into exactly one message.
@@ -30,9 +36,9 @@ public enum GRPCFraming {
         // The usual body, exactly one uncompressed message within the limit, is one copy; every
         // other body goes through the deframer, which names the problem.
         if body.count >= prefixLength && body[0] == 0 {
-            let length = Int(body[1]) << 24 | Int(body[2]) << 16 | Int(body[3]) << 8 | Int(body[4])
+            let length = declaredLength(body, at: 0)
             if length <= maxMessageSize && body.count - prefixLength == length {
-                return body.withUnsafeBytes { ByteArrays.copy($0.baseAddress! + prefixLength, count: length) }
+                return body.withUnsafeBytes { ByteArrays.copy(UnsafeRawBufferPointer(rebasing: $0[prefixLength...])) }
             }
         }
         var decoder = GRPCFrameDecoder(maxMessageSize: maxMessageSize)
@@ -75,7 +81,7 @@ public struct GRPCFrameDecoder: Sendable {
     public mutating func nextMessage() throws(GRPCStatus) -> [UInt8]? {
         guard buffer.count - start >= GRPCFraming.prefixLength else { return nil }
         let flag = buffer[start]
-        let length = Int(buffer[start + 1]) << 24 | Int(buffer[start + 2]) << 16 | Int(buffer[start + 3]) << 8 | Int(buffer[start + 4])
+        let length = GRPCFraming.declaredLength(buffer, at: start)
         switch flag {
         case 0: break
         case 1: throw GRPCStatus(.unimplemented, "compressed gRPC messages are not supported (no grpc-encoding is accepted)")

@@ -44,9 +44,7 @@ public enum GRPCInferRequestDecoder {
             if input.shape.contains(where: { $0 < 0 }) { return nil }
             let pending = PendingTensor(name: input.name, datatype: input.datatype, shape: input.shape,
                                         parameters: InferParameters(), data: nil, binarySize: nil, role: "input")
-            let blob = raw[k]
-            let copy = blob.baseAddress.map { ByteArrays.copy($0, count: blob.count) } ?? []
-            guard let data = try? BinaryTensorExtension.blob(copy[...], of: pending) else { return nil }
+            guard let data = try? BinaryTensorExtension.blob(ByteArrays.copy(raw[k])[...], of: pending) else { return nil }
             tensors.append(InferTensor(name: input.name, datatype: input.datatype, shape: input.shape, data: data))
         }
         let request = InferRequest(id: id.isEmpty ? nil : id, inputs: tensors, outputs: outputs.isEmpty ? nil : outputs)

@@ -129,12 +129,7 @@ private struct ProtobufWriter {
 
     /// The 5-byte gRPC prefix: uncompressed, big-endian message length.
     mutating func prefix(messageLength: Int) {
-        let n = UInt32(truncatingIfNeeded: messageLength)
-        base[count] = 0
-        base[count + 1] = UInt8(truncatingIfNeeded: n >> 24)
-        base[count + 2] = UInt8(truncatingIfNeeded: n >> 16)
-        base[count + 3] = UInt8(truncatingIfNeeded: n >> 8)
-        base[count + 4] = UInt8(truncatingIfNeeded: n)
+        GRPCFraming.writePrefix(messageLength: messageLength, to: base + count)
         count += GRPCFraming.prefixLength
     }
 

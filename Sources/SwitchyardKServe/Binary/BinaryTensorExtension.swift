@@ -1,3 +1,5 @@
+import SwitchyardCore
+
 /// The binary tensor data extension's framing (Triton extension_binary_data.md, http_server.cc):
 /// a JSON header of `Inference-Header-Content-Length` bytes, then each binary tensor's bytes in
 /// the order the tensors appear in the JSON.
@@ -10,10 +12,8 @@ public enum BinaryTensorExtension {
     public static func jsonHeaderLength(_ value: String?, bodyLength: Int) throws(KServeError) -> Int {
         guard var value else { return bodyLength }
         // The usual value is plain digits: read them in place (trimming made two copies).
-        let plain = value.withUTF8 { b -> Int? in
-            guard b.count > 0, b.count <= 9, b.allSatisfy({ $0 &- 48 < 10 }) else { return nil }
-            return b.reduce(0) { $0 * 10 + Int($1 &- 48) }
-        }
+        // Up to 9 digits always fit an int32; longer values take the checked path below.
+        let plain = value.withUTF8 { $0.count <= 9 ? HTTPCommonText.decimal(UnsafeRawBufferPointer($0)) : nil }
         if let plain {
             guard plain <= bodyLength else {
                 throw .invalidArgument("Inference-Header-Content-Length \(plain) exceeds the body length \(bodyLength)")

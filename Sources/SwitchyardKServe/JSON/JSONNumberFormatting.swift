@@ -19,20 +19,13 @@
 /// default; strict JSON parsers reject them, and such clients should request binary outputs.
 enum JSONNumberFormatting {
     @inline(__always)
-    static func appendFloat(_ value: Float, to out: inout JSONOutput) {
-        if value.isFinite {
-            out.write(upTo: DigitSink.capacity) { p in
-                var sink = DigitSink(base: p)
-                value.write(to: &sink)
-                return sink.count
-            }
-        } else {
-            appendNonFinite(isNaN: value.isNaN, negative: value < 0, to: &out)
-        }
-    }
+    static func appendFloat(_ value: Float, to out: inout JSONOutput) { appendShortest(value, to: &out) }
 
     @inline(__always)
-    static func appendDouble(_ value: Double, to out: inout JSONOutput) {
+    static func appendDouble(_ value: Double, to out: inout JSONOutput) { appendShortest(value, to: &out) }
+
+    @inline(__always)
+    private static func appendShortest(_ value: some BinaryFloatingPoint & TextOutputStreamable, to out: inout JSONOutput) {
         if value.isFinite {
             out.write(upTo: DigitSink.capacity) { p in
                 var sink = DigitSink(base: p)

@@ -2,20 +2,34 @@
 /// maps and the small repository bodies.
 enum InferJSONDecoding {
     static func parameters(_ value: JSONValue, owner: @autoclosure () -> String) throws(KServeError) -> InferParameters {
+        var unused: InferParameterValue?
+        return try parameters(value, owner: owner(), extracting: nil, into: &unused)
+    }
+
+    /// Reads a `parameters` object. The member named `reserved` (a transport detail such as
+    /// `binary_data_size`) goes to `extracted` instead of the list, so a tensor whose only
+    /// parameter it is builds no list at all.
+    static func parameters(_ value: JSONValue, owner: @autoclosure () -> String, extracting reserved: StaticString?,
+                           into extracted: inout InferParameterValue?) throws(KServeError) -> InferParameters {
         guard value.kind == .object else {
             throw .invalidArgument("\(owner()): 'parameters' must be an object, got \(value.kind.noun)")
         }
         var out = InferParameters()
         try value.forEachMember { k, v throws(KServeError) in
-            let key = k.string
+            let parameter: InferParameterValue
             switch v.kind {
-            case .bool: out[key] = .bool(v.boolValue!)
-            case .int64: out[key] = .int64(v.int64Value!)
-            case .uint64: out[key] = .uint64(v.uint64Value!)
-            case .double: out[key] = .double(v.doubleValue)
-            case .string: out[key] = .string(v.stringValue!)
+            case .bool: parameter = .bool(v.boolValue!)
+            case .int64: parameter = .int64(v.int64Value!)
+            case .uint64: parameter = .uint64(v.uint64Value!)
+            case .double: parameter = .double(v.doubleValue)
+            case .string: parameter = .string(v.stringValue!)
             case .array, .object, .null:
-                throw .invalidArgument("\(owner()): parameter '\(key)' must be a string, number or boolean, got \(v.kind.noun)")
+                throw .invalidArgument("\(owner()): parameter '\(k.string)' must be a string, number or boolean, got \(v.kind.noun)")
+            }
+            if let reserved, k.is(reserved) {
+                extracted = parameter  // the last one wins, as for any repeated member
+            } else {
+                out[k.string] = parameter
             }
         }
         return out

@@ -57,19 +57,18 @@ enum TensorJSONDecoding {
         let shape = try Self.shape(shapeValue, label: label())
         var parameters = InferParameters()
         var binarySize: Int?
-        if let parametersValue, let size = soleBinaryDataSize(parametersValue) {
-            // What binary requests carry: no parameter list to build and then empty again.
-            binarySize = size
-        } else if let parametersValue {
-            parameters = try InferJSONDecoding.parameters(parametersValue, owner: label())
-        }
-        if binarySize == nil, let p = parameters[BinaryTensorParameters.binaryDataSize] {
-            guard let n = p.int64Value, n >= 0, n <= Int64(Int32.max) else {
-                throw .invalidArgument("\(label()): binary_data_size must be a non-negative integer, got \(p)")
+        if let parametersValue {
+            // binary_data_size is a transport detail: taken out here so it does not reach the
+            // model's parameters (and a binary input's list is not built only to be emptied).
+            var size: InferParameterValue?
+            parameters = try InferJSONDecoding.parameters(parametersValue, owner: label(),
+                                                          extracting: BinaryTensorParameters.binaryDataSizeName, into: &size)
+            if let p = size {
+                guard let n = p.int64Value, n >= 0, n <= Int64(Int32.max) else {
+                    throw .invalidArgument("\(label()): binary_data_size must be a non-negative integer, got \(p)")
+                }
+                binarySize = Int(n)
             }
-            binarySize = Int(n)
-            // A transport detail: consumed here so it does not leak into the model's parameters.
-            parameters[BinaryTensorParameters.binaryDataSize] = nil
         }
         if data != nil && binarySize != nil {
             throw .invalidArgument("\(label()): has both 'data' and binary_data_size")
@@ -79,19 +78,6 @@ enum TensorJSONDecoding {
         }
         return PendingTensor(name: name, datatype: datatype, shape: shape, parameters: parameters,
                              data: data, binarySize: binarySize, role: role)
-    }
-
-    /// The size when `parameters` is exactly `{"binary_data_size": n}` with a valid n; nil for
-    /// anything else, which the general path then reads (and reports).
-    private static func soleBinaryDataSize(_ parameters: JSONValue) -> Int? {
-        guard parameters.kind == .object else { return nil }
-        var size: Int?
-        var members = 0
-        try? parameters.forEachMember { key, v throws(KServeError) in
-            members += 1
-            if key.is("binary_data_size"), let n = v.int64Value, n >= 0, n <= Int64(Int32.max) { size = Int(n) }
-        }
-        return members == 1 ? size : nil
     }
 
     static func shape(_ value: JSONValue, label: @autoclosure () -> String) throws(KServeError) -> [Int64] {

@@ -64,7 +64,9 @@ public struct InferResponse: Sendable, Hashable {
 
 /// Parameter names of the binary tensor data extension.
 public enum BinaryTensorParameters {
-    public static let binaryDataSize = "binary_data_size"
+    /// The spelling decoders compare member keys with, without making a String.
+    public static let binaryDataSizeName: StaticString = "binary_data_size"
+    public static let binaryDataSize = binaryDataSizeName.description
     public static let binaryData = "binary_data"
     public static let binaryDataOutput = "binary_data_output"
 }

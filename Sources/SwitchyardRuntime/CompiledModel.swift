@@ -24,12 +24,14 @@ public final class CompiledModel: Sendable {
     /// Declared input element types and output names, as plain arrays for the per-call path.
     private let inputTypes: [ElementType]
     private let outputNames: [String]
-    private let plans = Mutex<[ExecutionPlan]>([])
-    private static let maxCachedPlans = 16
     /// The load-time plan (every dynamic dimension 1: batch 1 for most models). Immutable and
-    /// never evicted, so it is matched before taking the lock: with every event loop running the
-    /// same model, the lock's cache line otherwise moves between cores on each request.
+    /// never evicted, so it is matched without a lock: with every event loop running the same
+    /// model, the lock's cache line otherwise moves between cores on each request.
     private let probePlan: ExecutionPlan
+    /// Plans made later for other input shapes, most recent last.
+    private let plans = Mutex<[ExecutionPlan]>([])
+    /// With the load-time plan, at most this many plans are kept.
+    private static let maxCachedPlans = 16
 
     /// Loads a model from `.onnx` bytes.
     /// - Parameters:
@@ -63,7 +65,6 @@ public final class CompiledModel: Sendable {
                     throw ModelError(.invalidGraph, "model '\(name)': graph output '\(declared.name)' is declared \(declared.elementType) but computes \(inferred)")
                 }
             }
-            plans.withLock { $0.append(plan) }
             probePlan = plan
         } catch let error as ModelError {
             throw error
@@ -165,7 +166,7 @@ public final class CompiledModel: Sendable {
             throw InferenceError(.executionFailed, "model '\(name)' cannot run on input shapes \(shapes): \(at)\(error.message)")
         }
         plans.withLock { plans in
-            if plans.count >= Self.maxCachedPlans { plans.remove(at: 1) }  // keep the load-time plan
+            if plans.count >= Self.maxCachedPlans - 1 { plans.removeFirst() }  // the oldest
             plans.append(plan)
         }
         return plan

@@ -22,6 +22,13 @@ public enum HTTPCommonText {
         return value
     }
 
+    /// True when `b` starts with the bytes of `literal`.
+    @inlinable @inline(__always)
+    public static func hasPrefix(_ b: UnsafeRawBufferPointer, _ literal: StaticString) -> Bool {
+        let n = literal.utf8CodeUnitCount
+        return b.count >= n && equals(UnsafeRawBufferPointer(rebasing: b[..<n]), literal)
+    }
+
     /// True when `b` holds exactly the bytes of `literal`.
     @inlinable @inline(__always)
     public static func equals(_ b: UnsafeRawBufferPointer, _ literal: StaticString) -> Bool {

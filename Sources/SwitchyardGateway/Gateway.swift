@@ -92,7 +92,7 @@ public final class Gateway: HTTPResponder {
     public func respond(to request: HTTPRequest, context: RequestContext, writer: ResponseWriter) {
         // On the bytes: every request asks, and most have no gRPC content type to make a String of.
         let isGRPC = request.head.headers.withFirstValue("content-type") {
-            $0.count >= 16 && HTTPCommonText.equals(UnsafeRawBufferPointer(rebasing: $0.prefix(16)), "application/grpc")
+            HTTPCommonText.hasPrefix($0, "application/grpc")
         } ?? false
         if isGRPC {
             handleGRPC(request, context: context, writer: writer)

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SwitchyardCore
 
 /// The RPCs of `inference.GRPCInferenceService` Switchyard serves, keyed by HTTP/2 `:path`.
 public enum GRPCMethod: String, Sendable, Hashable, CaseIterable {
@@ -15,7 +16,9 @@ public enum GRPCMethod: String, Sendable, Hashable, CaseIterable {
     case repositoryModelLoad = "RepositoryModelLoad"
     case repositoryModelUnload = "RepositoryModelUnload"
 
-    public static let servicePrefix = "/inference.GRPCInferenceService/"
+    /// Compared as bytes on every call; `servicePrefix` is the same text as a String.
+    static let servicePrefixName: StaticString = "/inference.GRPCInferenceService/"
+    public static let servicePrefix = servicePrefixName.description
 
     /// The `:path` of this RPC.
     public var path: String { Self.servicePrefix + rawValue }
@@ -39,9 +42,8 @@ public enum GRPCMethod: String, Sendable, Hashable, CaseIterable {
     /// memcmp, not `starts(with:)`/`elementsEqual`: those are generic over the two sequences and
     /// ran unspecialized (~300 instructions a call).
     private static func match(_ bytes: UnsafeBufferPointer<UInt8>) -> GRPCMethod? {
-        let p = prefixBytes.count
-        guard bytes.count > p, let base = bytes.baseAddress,
-              prefixBytes.withUnsafeBufferPointer({ memcmp(base, $0.baseAddress!, p) == 0 }) else { return nil }
+        let p = servicePrefixName.utf8CodeUnitCount
+        guard bytes.count > p, HTTPCommonText.hasPrefix(UnsafeRawBufferPointer(bytes), servicePrefixName) else { return nil }
         let name = UnsafeBufferPointer(rebasing: bytes[p...])
         for entry in methodNames where entry.name.count == name.count
             && entry.name.withUnsafeBufferPointer({ memcmp(name.baseAddress!, $0.baseAddress!, name.count) == 0 }) {
@@ -50,7 +52,6 @@ public enum GRPCMethod: String, Sendable, Hashable, CaseIterable {
         return nil
     }
 
-    private static let prefixBytes = Array(servicePrefix.utf8)
     private struct MethodName { var name: [UInt8]; var method: GRPCMethod }
     /// Derived from the cases, so none can be missing.
     private static let methodNames = allCases.map { MethodName(name: Array($0.rawValue.utf8), method: $0) }

@@ -110,8 +110,7 @@ public enum HTTP1ResponseEncoder {
 
         @inline(__always)
         mutating func put(_ s: String) {
-            var s = s
-            s.withUTF8 { put(UnsafeRawBufferPointer($0)) }
+            s.withUTF8Bytes { put(UnsafeRawBufferPointer($0)) }
         }
 
         @inline(__always)

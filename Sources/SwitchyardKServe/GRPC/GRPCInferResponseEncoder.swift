@@ -167,8 +167,7 @@ private struct ProtobufWriter {
 
     mutating func requiredString(_ field: Int, _ s: String) {
         tag(field, .lengthDelimited)
-        var s = s
-        s.withUTF8 { utf8 in
+        s.withUTF8Bytes { utf8 in
             varint(UInt64(utf8.count))
             bytes(utf8)
         }

@@ -1,3 +1,5 @@
+import SwitchyardCore
+
 /// Number and string formatting for `JSONWriter`.
 ///
 /// Floats use Swift's `description`, which is the shortest text that parses back to the same
@@ -47,8 +49,7 @@ enum JSONNumberFormatting {
         init(base: UnsafeMutablePointer<UInt8>) { self.base = base }
 
         mutating func write(_ string: String) {
-            var string = string
-            string.withUTF8 { _writeASCII($0) }
+            string.withUTF8Bytes { _writeASCII($0) }
         }
 
         mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) {
@@ -98,8 +99,7 @@ enum JSONNumberFormatting {
     /// Appends `s` as a JSON string literal: quotes, backslashes and control characters escaped,
     /// everything else (valid UTF-8 by construction of String) copied.
     static func appendQuoted(_ s: String, to out: inout JSONOutput) {
-        var s = s
-        s.withUTF8 { appendQuoted(utf8: $0, to: &out) }
+        s.withUTF8Bytes { appendQuoted(utf8: $0, to: &out) }
     }
 
     static func appendQuoted(utf8: UnsafeBufferPointer<UInt8>, to out: inout JSONOutput) {

@@ -52,8 +52,7 @@ struct JSONOutput: ~Copyable {
     /// A string's UTF-8 bytes as they are (callers escape first where JSON needs it).
     @inline(__always)
     mutating func append(utf8 text: String) {
-        var text = text
-        text.withUTF8 { append($0) }
+        text.withUTF8Bytes { append($0) }
     }
 
     /// Room for up to `maximum` bytes at the end: `body` writes them and returns how many it wrote.

@@ -14,6 +14,13 @@ struct HTTP1ParsedHead {
     var keepAlive: Bool
     var expectsContinue: Bool
     var upgradeToH2C: Bool
+
+    /// Moves the head out, leaving an empty one (see `HTTP1RequestParser.complete`).
+    mutating func takeHead() -> HTTPRequestHead {
+        var taken = HTTPRequestHead(method: .GET, target: "", version: .http1_1, headers: HTTPHeaders())
+        swap(&taken, &head)
+        return taken
+    }
 }
 
 /// Accumulates one request head line by line (request line, then header fields) and validates it as a
@@ -209,8 +216,12 @@ struct HTTP1HeadParser {
 
         let upgrade = version == .http1_1 && upgradeH2C && http2SettingsCount == 1
             && connectionUpgrade && connectionHTTP2Settings
-        let head = HTTPRequestHead(method: requestLine.method, target: requestLine.target,
-                                   version: version, headers: headers)
+        // Target and fields are moved out (the parser is reset next): copies would cost a retain
+        // now and a release at the reset, atomic operations both.
+        var target = "", fields = HTTPHeaders()
+        swap(&target, &requestLine.target)
+        swap(&fields, &headers)
+        let head = HTTPRequestHead(method: requestLine.method, target: target, version: version, headers: fields)
         // RFC 9110 §10.1.1: a 100-continue expectation in an HTTP/1.0 request is ignored.
         return HTTP1ParsedHead(head: head, framing: framing, keepAlive: keepAlive,
                                expectsContinue: expectsContinue && version == .http1_1 && framing != .none,

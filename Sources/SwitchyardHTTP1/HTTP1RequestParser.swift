@@ -160,8 +160,8 @@ public struct HTTP1RequestParser: Sendable {
                 }
                 var whole: [UInt8] = []
                 swap(&whole, &body)
-                guard let parsed = pending.take() else { return i }
-                if complete(parsed, body: whole, into: &events) { return i }
+                guard var parsed = pending.take() else { return i }
+                if complete(&parsed, body: whole, into: &events) { return i }
             case .paused, .failed:
                 return i
             }
@@ -203,18 +203,18 @@ public struct HTTP1RequestParser: Sendable {
     /// copied in one piece. Returns true when parsing must stop (after an upgrade request).
     private mutating func startBody(_ p: UnsafeRawBufferPointer, at i: inout Int,
                                     into events: inout [HTTP1ParseEvent]) throws(HTTP1ParseError) -> Bool {
-        let parsed = try headParser.finish(limits: limits)
+        var parsed = try headParser.finish(limits: limits)
         headParser.reset()
         headBytes = 0
         sawLeadingEmptyLine = false
         switch parsed.framing {
         case .none:
-            return complete(parsed, body: [], into: &events)
+            return complete(&parsed, body: [], into: &events)
         case .length(let n):
             if p.count - i >= n {
                 let whole = [UInt8](UnsafeRawBufferPointer(rebasing: p[i..<(i + n)]))
                 i += n
-                return complete(parsed, body: whole, into: &events)
+                return complete(&parsed, body: whole, into: &events)
             }
             isChunked = false
             remaining = n
@@ -230,10 +230,13 @@ public struct HTTP1RequestParser: Sendable {
     }
 
     /// Emits the pending request. Returns true when parsing must stop (after an upgrade request).
-    private mutating func complete(_ parsed: consuming HTTP1ParsedHead, body: [UInt8],
+    /// The head is moved out of `parsed` (which is done with): copying it and destroying the
+    /// original cost a retain and a release per buffer it holds, atomic operations. Neither
+    /// `consuming` nor `(consume parsed).head` got the optimizer to move it.
+    private mutating func complete(_ parsed: inout HTTP1ParsedHead, body: consuming [UInt8],
                                    into events: inout [HTTP1ParseEvent]) -> Bool {
         expectContinuePending = false
-        events.append(.request(HTTPRequest(head: parsed.head, body: body), keepAlive: parsed.keepAlive))
+        events.append(.request(HTTPRequest(head: parsed.takeHead(), body: body), keepAlive: parsed.keepAlive))
         if parsed.upgradeToH2C {
             state = .paused
             return true

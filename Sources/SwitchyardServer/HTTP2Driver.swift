@@ -98,7 +98,7 @@ final class HTTP2Driver: ConnectionHandler, ResponseSink, HTTP2SessionDelegate {
 
     // MARK: ResponseSink
 
-    func complete(token: Int64, response: HTTPResponse) {
+    func complete(token: Int64, response: consuming HTTPResponse) {
         connection.liveness.requestCompleted(token: token)
         guard !connection.isClosed else { return }
         session.respond(to: Int32(truncatingIfNeeded: token), with: response)

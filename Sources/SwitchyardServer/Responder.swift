@@ -38,7 +38,8 @@ public protocol HTTPResponder: AnyObject, Sendable {
 
 /// Receives a response for a request it handed out (implemented by the HTTP/1.1 and HTTP/2 drivers).
 protocol ResponseSink: AnyObject {
-    func complete(token: Int64, response: HTTPResponse)
+    /// `response` is consumed: the sink keeps it until written, without a copy.
+    func complete(token: Int64, response: consuming HTTPResponse)
 }
 
 /// Completes one request. Cheap to copy; call `complete` exactly once, from any thread. When called
@@ -65,12 +66,12 @@ public struct ResponseWriter: Sendable {
     /// offloaded inference) can be skipped. Readable from any thread; `complete` is still owed.
     public var isAbandoned: Bool { liveness.isAbandoned(token: token) }
 
-    public func complete(_ response: HTTPResponse) {
+    public func complete(_ response: consuming HTTPResponse) {
         let loop = sink.loop
         if loop.inEventLoop {
-            sink.value.complete(token: token, response: response)
+            sink.value.complete(token: token, response: consume response)
         } else {
-            let sink = self.sink, token = self.token
+            let sink = self.sink, token = self.token, response = copy response
             loop.execute { sink.value.complete(token: token, response: response) }
         }
     }

@@ -135,12 +135,11 @@ extension Gateway {
             writer.complete(Self.finish(error.httpResponse, routed))
         case .success(let outputs):
             // A routed response says which variant answered in its headers (x-switchyard-*).
-            let response = InferResponse(modelName: served.model.name, modelVersion: served.model.version,
-                                         id: request.id, outputs: outputs)
             do throws(KServeError) {
                 // The raw single-input form answers with every output binary (Triton's rule).
-                let body = rawForm ? try KServeJSONEncoder.encode(response, binaryOutput: { _ in true })
-                                   : try KServeJSONEncoder.encode(response, for: request)
+                let body = try KServeJSONEncoder.encodeResponse(
+                    modelName: served.model.name, modelVersion: served.model.version, id: request.id, outputs: outputs,
+                    binaryOutput: { rawForm || request.wantsBinary(output: $0) })
                 let t2 = monotonicNanos()
                 served.stats.recordSuccess(loop: loop.index, batch: Int(request.inputs.first?.shape.first ?? 1), total: t2 &- timing.received,
                                            queue: outcome.startedAt &- timing.decodeStarted &- timing.decodeNanos,

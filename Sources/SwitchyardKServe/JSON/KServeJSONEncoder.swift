@@ -39,17 +39,27 @@ public enum KServeJSONEncoder {
 
     /// Encodes a response, choosing per output name whether it goes as binary.
     public static func encode(_ response: InferResponse, binaryOutput: (String) -> Bool) throws(KServeError) -> EncodedInferBody {
-        let binary = response.outputs.map { binaryOutput($0.name) }
-        var w = JSONWriter(capacity: estimatedCapacity(response.outputs, binary))
+        try encodeResponse(modelName: response.modelName, modelVersion: response.modelVersion, id: response.id,
+                           parameters: response.parameters, outputs: response.outputs, binaryOutput: binaryOutput)
+    }
+
+    /// Encodes a response from its parts. The gateway's infer path holds the parts already:
+    /// assembling an `InferResponse` only to encode it copied each of them in and destroyed
+    /// them after (about ten reference-count operations, atomic ones, per request).
+    public static func encodeResponse(modelName: String, modelVersion: String?, id: String?,
+                                      parameters: InferParameters = InferParameters(), outputs: [InferTensor],
+                                      binaryOutput: (String) -> Bool) throws(KServeError) -> EncodedInferBody {
+        let binary = outputs.map { binaryOutput($0.name) }
+        var w = JSONWriter(capacity: estimatedCapacity(outputs, binary))
         w.beginObject()
-        w.literalKey("model_name"); w.string(response.modelName)
-        if let v = response.modelVersion { w.literalKey("model_version"); w.string(v) }
-        if let id = response.id { w.literalKey("id"); w.string(id) }
-        if !response.parameters.isEmpty { w.literalKey("parameters"); w.parameters(response.parameters) }
+        w.literalKey("model_name"); w.string(modelName)
+        if let v = modelVersion { w.literalKey("model_version"); w.string(v) }
+        if let id { w.literalKey("id"); w.string(id) }
+        if !parameters.isEmpty { w.literalKey("parameters"); w.parameters(parameters) }
         w.literalKey("outputs")
-        try tensors(response.outputs, binary: binary, into: &w)
+        try tensors(outputs, binary: binary, into: &w)
         w.endObject()
-        return finish(w, response.outputs, binary)
+        return finish(w, outputs, binary)
     }
 
     /// Encodes a request (used by clients, proxies and tests); `binaryInputs` sends every input
@@ -77,46 +87,55 @@ public enum KServeJSONEncoder {
         return finish(w, request.inputs, binary)
     }
 
+    // The loops below index the arrays instead of zipping them: `zip`'s iterator copies every
+    // tensor it yields (a retain and a release for each of its four buffers, atomic operations).
     private static func tensors(_ tensors: [InferTensor], binary: [Bool], into w: inout JSONWriter) throws(KServeError) {
         w.beginArray()
-        for (t, isBinary) in zip(tensors, binary) {
+        for i in tensors.indices {
+            let isBinary = binary[i]
             w.beginObject()
-            w.literalKey("name"); w.string(t.name)
-            w.literalKey("datatype"); w.literalString(t.datatype.wireName)
-            w.literalKey("shape"); w.shape(t.shape)
-            if isBinary {
-                // The tensor's parameters with binary_data_size set (replacing one in place, else
-                // appended), written without building a modified copy of the parameter list.
-                let size = Int64(t.serializedByteCount)
-                w.literalKey("parameters")
-                w.beginObject()
-                var wroteSize = false
-                for entry in t.parameters {
-                    w.key(entry.name)
-                    if entry.name == BinaryTensorParameters.binaryDataSize {
-                        w.int(size)
-                        wroteSize = true
-                    } else {
-                        w.parameter(entry.value)
-                    }
-                }
-                if !wroteSize { w.literalKey("binary_data_size"); w.int(size) }
-                w.endObject()
-            } else {
-                if !t.parameters.isEmpty { w.literalKey("parameters"); w.parameters(t.parameters) }
-                w.literalKey("data"); try w.tensorData(t)
-            }
+            try tensor(tensors[i], isBinary: isBinary, into: &w)
             w.endObject()
         }
         w.endArray()
     }
 
+    private static func tensor(_ t: borrowing InferTensor, isBinary: Bool, into w: inout JSONWriter) throws(KServeError) {
+        w.literalKey("name"); w.string(t.name)
+        w.literalKey("datatype"); w.literalString(t.datatype.wireName)
+        w.literalKey("shape"); w.shape(t.shape)
+        if isBinary {
+            // The tensor's parameters with binary_data_size set (replacing one in place, else
+            // appended), written without building a modified copy of the parameter list.
+            let size = Int64(t.serializedByteCount)
+            w.literalKey("parameters")
+            w.beginObject()
+            var wroteSize = false
+            for entry in t.parameters {
+                w.key(entry.name)
+                if entry.name == BinaryTensorParameters.binaryDataSize {
+                    w.int(size)
+                    wroteSize = true
+                } else {
+                    w.parameter(entry.value)
+                }
+            }
+            if !wroteSize { w.literalKey("binary_data_size"); w.int(size) }
+            w.endObject()
+        } else {
+            if !t.parameters.isEmpty { w.literalKey("parameters"); w.parameters(t.parameters) }
+            w.literalKey("data"); try w.tensorData(t)
+        }
+    }
+
     private static func finish(_ json: consuming JSONWriter, _ tensors: [InferTensor], _ binary: [Bool]) -> EncodedInferBody {
         guard binary.contains(true) else { return EncodedInferBody(bytes: json.finish(), jsonHeaderLength: nil) }
         let jsonLength = json.count
-        var bytes = json.finish(reservingExtra: zip(tensors, binary).reduce(0) { $0 + ($1.1 ? $1.0.serializedByteCount : 0) })
-        for (t, isBinary) in zip(tensors, binary) where isBinary {
-            switch t.data {
+        var extra = 0
+        for i in tensors.indices where binary[i] { extra += tensors[i].serializedByteCount }
+        var bytes = json.finish(reservingExtra: extra)
+        for i in tensors.indices where binary[i] {
+            switch tensors[i].data {
             case .raw(let b): bytes.append(contentsOf: b)
             case .bytes(let e): BytesElementCodec.append(e, to: &bytes)
             }
@@ -126,8 +145,8 @@ public enum KServeJSONEncoder {
 
     private static func estimatedCapacity(_ tensors: [InferTensor], _ binary: [Bool]) -> Int {
         var n = 256
-        for (t, isBinary) in zip(tensors, binary) {
-            n += 128 + (isBinary ? t.serializedByteCount : t.dataElementCount * 12)
+        for i in tensors.indices {
+            n += 128 + (binary[i] ? tensors[i].serializedByteCount : tensors[i].dataElementCount * 12)
         }
         return n
     }

@@ -77,6 +77,19 @@ import Testing
         #expect(h.values("h7") == ["xxxxxxx"])
     }
 
+    @Test func lookupComparesWholeNamesOfEqualLength() {
+        // Same length as the key but different bytes, a prefix of it, one byte longer, then the
+        // field itself twice: the pointer walk must skip the first three and take the first match.
+        let h: HTTPHeaders = ["x-request-ie": "1", "x-request-i": "2", "x-request-idd": "3",
+                              "x-request-id": "4", "x-request-id": "5"]
+        #expect(h["x-request-id"] == "4")
+        #expect(h["x-request-ie"] == "1" && h["x-request-idd"] == "3")
+        #expect(h["x-request-if"] == nil && h["x"] == nil)
+        #expect(HTTPHeaders()["x-request-id"] == nil)
+        let empty: HTTPHeaders = ["": "v", "a": ""]
+        #expect(empty[""] == "v" && empty["a"] == "")
+    }
+
     @Test func errorBodyIsEscapedJSON() {
         let r = HTTPResponse.error(.badRequest, "bad \"input\"\n\u{1}")
         #expect(String(decoding: r.body, as: UTF8.self) == #"{"error":"bad \"input\"\n\u0001"}"#)

@@ -10,11 +10,15 @@ import Dispatch
 /// reused across requests and are not thread-safe), the experiments view it last routed with,
 /// and its own random stream for routing decisions (no shared generator, no lock).
 final class GatewayLoopState {
+    /// Written on every request by its own loop only: padded apart from the other loops' objects
+    /// created next to it (see `CacheLinePadding`).
+    private let paddingBefore = CacheLinePadding()
     let decoder = KServeJSONDecoder()
     var experimentsView: ExperimentsView?
     private var randomState: UInt64
     private var requests: UInt64 = 0
     private let idPrefix: [UInt8]
+    private let paddingAfter = CacheLinePadding()
 
     init(loop: Int) {
         var generator = SystemRandomNumberGenerator()

@@ -18,14 +18,28 @@ final class RecorderShard: Sendable {
         var periodUnits: [UInt64]
     }
 
+    /// The shards of all loops are created together, so malloc puts them (and their arrays) side
+    /// by side, and two loops recording at once wrote to shared cache lines (false sharing). The
+    /// object carries a cache line of padding before and after its lock and state, and each array
+    /// a cache line of spare capacity after its elements. (Stats does not depend on Core, whose
+    /// `CacheLinePadding` the gateway's own per-loop objects use.)
+    private let paddingBefore: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
     let state: Mutex<State>
+    private let paddingAfter: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
 
     init(config: ExperimentStatsConfig) {
         let v = config.variants.count
         state = Mutex(State(
-            variants: Array(repeating: VariantTelemetry(latency: config.latency, labels: config.labels.count), count: v),
-            metrics: Array(repeating: MetricArm(), count: v * config.metrics.count),
-            periodUnits: Array(repeating: 0, count: v)))
+            variants: Self.padded(Array(repeating: VariantTelemetry(latency: config.latency, labels: config.labels.count), count: v)),
+            metrics: Self.padded(Array(repeating: MetricArm(), count: v * config.metrics.count)),
+            periodUnits: Self.padded(Array(repeating: 0, count: v))))
+    }
+
+    /// `array` with at least 64 bytes of unused capacity after its elements.
+    private static func padded<T>(_ array: [T]) -> [T] {
+        var copy = array
+        copy.reserveCapacity(array.count + (64 + MemoryLayout<T>.stride - 1) / MemoryLayout<T>.stride)
+        return copy
     }
 }
 

@@ -23,6 +23,25 @@ final class ExperimentsView: Sendable {
         self.signer = signer
         routes = snapshot.experiments.mapValues { ExperimentRoute($0, stats: stats[$0.name]) }
     }
+
+    /// A copy of this view for one event loop: the same snapshot, statistics and signer, with its
+    /// own view and route objects.
+    ///
+    /// Why: a routed request retains and releases its view and its route. With one set of objects
+    /// for all loops, those reference counts lived in cache lines that every loop wrote, moving
+    /// between cores on each request; a loop's own copies are written by that loop only. Made
+    /// once per loop per configuration change.
+    func copyForLoop() -> ExperimentsView {
+        ExperimentsView(generation: generation, snapshot: snapshot, signer: signer,
+                        routes: routes.mapValues { ExperimentRoute($0.compiled, stats: $0.stats) })
+    }
+
+    private init(generation: Int, snapshot: RoutingSnapshot, signer: AssignmentTokenSigner, routes: [String: ExperimentRoute]) {
+        self.generation = generation
+        self.snapshot = snapshot
+        self.signer = signer
+        self.routes = routes
+    }
 }
 
 /// One experiment prepared for the request path: per variant (by configuration index) its model
@@ -69,11 +88,12 @@ final class ExperimentsViewPublisher: Sendable {
         }
     }
 
-    /// The view for one request on a loop: `cached` when still current, else the new one (stored back).
+    /// The view for one request on a loop: `cached` when still current, else a loop's own copy of
+    /// the new one (stored back; see ``ExperimentsView/copyForLoop()``).
     @inline(__always)
     func view(cached: inout ExperimentsView?) -> ExperimentsView {
         if let view = cached, view.generation == generation.load(ordering: .acquiring) { return view }
-        let fresh = current.withLock { $0 }
+        let fresh = current.withLock { $0 }.copyForLoop()
         cached = fresh
         return fresh
     }

@@ -17,8 +17,12 @@ final class RoutedCall: Sendable {
     static let tokenHeader = "x-switchyard-assignment"
 
     let assignment: Assignment
+    /// The experiment as the loop that routed the request sees it (the loop's own copy: see
+    /// `ExperimentsView.copyForLoop`). Holding it keeps the statistics alive without retaining
+    /// the statistics object, which all loops share.
+    let route: ExperimentRoute
     /// nil only if the experiment's statistics could not be created (logged at configuration time).
-    let stats: ExperimentStats?
+    var stats: ExperimentStats? { route.stats }
     let variantIndex: Int
     let token: String
     let loop: Int
@@ -26,9 +30,9 @@ final class RoutedCall: Sendable {
     /// The model version the variant routes to.
     let reference: ModelReference
 
-    init(assignment: Assignment, stats: ExperimentStats?, variantIndex: Int, reference: ModelReference, token: String, loop: Int) {
+    init(assignment: Assignment, route: ExperimentRoute, variantIndex: Int, reference: ModelReference, token: String, loop: Int) {
         self.assignment = assignment
-        self.stats = stats
+        self.route = route
         self.variantIndex = variantIndex
         self.reference = reference
         self.token = token

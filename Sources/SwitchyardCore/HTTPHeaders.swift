@@ -82,6 +82,24 @@ public struct HTTPHeaders: @unchecked Sendable, Equatable, Sequence {
         if value.count > 0 { (out + Self.prefix + name.count).copyMemory(from: value.baseAddress!, byteCount: value.count) }
     }
 
+    /// Appends every field of `other` with one copy of its packed bytes (fields prepared once and
+    /// added to many responses, e.g. a routed variant's `x-switchyard-*` fields).
+    public mutating func append(contentsOf other: HTTPHeaders) {
+        other.withBytes { packed in
+            guard let from = packed.baseAddress, packed.count > 0 else { return }
+            if !isKnownUniquelyReferenced(&buffer) || buffer.unsafelyUnwrapped.room < packed.count { grow(packed.count) }
+            buffer.unsafelyUnwrapped.withUnsafeMutablePointers { h, e in
+                UnsafeMutableRawPointer(e + h.pointee.used).copyMemory(from: from, byteCount: packed.count)
+                h.pointee.used += packed.count
+            }
+            count += other.count
+        }
+    }
+
+    /// Bytes the fields take in the packed buffer, their length prefixes included (for
+    /// `reserveCapacity(fields:bytes:)` before `append(contentsOf:)`).
+    public var packedByteCount: Int { buffer?.extent.used ?? 0 }
+
     /// Appends a field from bytes, ASCII-lower-casing the name as it is copied (HTTP/1.1 decoders).
     public mutating func append(lowercasing name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {
         let out = appendSpace(name: name.count, value: value.count)

@@ -90,6 +90,23 @@ import Testing
         #expect(empty[""] == "v" && empty["a"] == "")
     }
 
+    @Test func appendingAnotherListCopiesItsFieldsInOrder() {
+        let fixed: HTTPHeaders = ["x-a": "1", "x-b": "two"]
+        var h: HTTPHeaders = ["content-type": "application/json"]
+        let shared = h
+        h.reserveCapacity(fields: 1, bytes: fixed.packedByteCount + 5)
+        h.append(contentsOf: fixed)
+        h.addLowercased(name: "x-c", value: "3")
+        #expect(h.map(\.name) == ["content-type", "x-a", "x-b", "x-c"])
+        #expect(h["x-b"] == "two" && h.count == 4)
+        #expect(shared.count == 1 && shared["x-a"] == nil)   // the list it was copied from is untouched
+        var empty = HTTPHeaders()
+        empty.append(contentsOf: HTTPHeaders())
+        #expect(empty.isEmpty && empty.packedByteCount == 0)
+        empty.append(contentsOf: fixed)
+        #expect(empty == fixed)
+    }
+
     @Test func errorBodyIsEscapedJSON() {
         let r = HTTPResponse.error(.badRequest, "bad \"input\"\n\u{1}")
         #expect(String(decoding: r.body, as: UTF8.self) == #"{"error":"bad \"input\"\n\u0001"}"#)

@@ -1,3 +1,4 @@
+import SwitchyardCore
 import SwitchyardKServe
 import SwitchyardRouting
 import Synchronization
@@ -51,6 +52,9 @@ final class ExperimentRoute: Sendable {
     let stats: ExperimentStats?
     let references: [ModelReference]
     let statsIndex: [Int]
+    /// Per variant, the response fields naming the experiment and the variant, packed once here
+    /// and copied into each routed response with one `memcpy` (see `RoutedCall.decorate`).
+    let variantFields: [HTTPHeaders]
     /// Whether routing reads request attributes at all (a sticky key or override rules).
     let readsAttributes: Bool
 
@@ -58,6 +62,12 @@ final class ExperimentRoute: Sendable {
         self.compiled = compiled
         self.stats = stats
         references = compiled.variants.map { ModelReference(name: $0.model, version: String($0.version)) }
+        variantFields = compiled.variants.map { variant in
+            var fields = HTTPHeaders()
+            fields.addLowercased(name: RoutedCall.experimentHeader, value: compiled.name)
+            fields.addLowercased(name: RoutedCall.variantHeader, value: variant.name)
+            return fields
+        }
         statsIndex = compiled.variants.map { stats?.variantIndex[$0.name] ?? $0.index }
         readsAttributes = compiled.config.sticky != nil || !compiled.overrides.isEmpty
     }

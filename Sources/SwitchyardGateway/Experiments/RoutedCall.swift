@@ -44,12 +44,11 @@ final class RoutedCall: Sendable {
     /// Response headers (REST) and initial metadata (gRPC).
     func decorate(_ response: consuming HTTPResponse) -> HTTPResponse {
         var r = response
-        // One growth for the three fields, sized exactly (the token alone is ~100 bytes).
-        r.headers.reserveCapacity(fields: 3, bytes: Self.experimentHeader.utf8.count + assignment.experiment.utf8.count
-                                  + Self.variantHeader.utf8.count + variant.name.utf8.count
-                                  + Self.tokenHeader.utf8.count + token.utf8.count)
-        r.headers.addLowercased(name: Self.experimentHeader, value: assignment.experiment)
-        r.headers.addLowercased(name: Self.variantHeader, value: variant.name)
+        // The experiment and variant fields are the variant's, packed when the view was built;
+        // one growth, sized exactly, for them and the token (~100 bytes).
+        let fixed = route.variantFields[variant.index]
+        r.headers.reserveCapacity(fields: 1, bytes: fixed.packedByteCount + Self.tokenHeader.utf8.count + token.utf8.count)
+        r.headers.append(contentsOf: fixed)
         r.headers.addLowercased(name: Self.tokenHeader, value: token)
         return r
     }

@@ -11,7 +11,8 @@
 #         json | binary (mlp batch 1 over HTTP/1.1) | m16json (over h2c -m16) | grpc (ModelInfer -m16)
 #         routed | routed-m16 (mlp batch 1 JSON through a two-variant experiment; compare with json / m16json)
 #   BINARY: a switchyard executable to measure instead of building this tree (A/B a change).
-# Prints instructions per request and the 25 functions with the most instructions of their own.
+# Prints instructions per request, the 25 functions with the most instructions of their own, and
+# the reference-count calls per request with the 12 functions that make the most (refcounts.py).
 set -euo pipefail
 source "$(dirname "$0")/../lib/common.sh"
 CASE=${1:?usage: instructions.sh CASE [REQUESTS] [BINARY]}; N=${2:-20000}
@@ -82,3 +83,5 @@ callgrind_annotate --threshold=100 --auto=no "$DUMP" 2>/dev/null \
       s = $0; sub(/ \[[^]]*\]$/, "", s); sub(/^.*(\?\?\?|\.[cS]):/, "", s)
       printf "%8.0f  %-22s %s\n", c / n, obj, substr(s, 1, 110) }' \
   | head -25
+echo
+"$PY" "$(dirname "$0")/refcounts.py" "$DUMP" "$N" 12

@@ -1,7 +1,7 @@
-extension String {
-    /// Calls `body` with the string's UTF-8 bytes: in place when the string is stored contiguously
-    /// (native and small strings — every string the gateway parses or builds), from a copy only for
-    /// bridged ones.
+extension StringProtocol {
+    /// Calls `body` with the text's UTF-8 bytes: in place when it is stored contiguously (native
+    /// and small strings and their slices — every string the gateway parses or builds), from a
+    /// copy only for bridged ones.
     ///
     /// Why not `withUTF8`: it is `mutating`, so a caller holding a `let` must first copy the string
     /// into a `var`, which costs a retain and a release. Those are atomic operations (~20 cycles
@@ -10,17 +10,7 @@ extension String {
     @inlinable
     public func withUTF8Bytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         if let result = try utf8.withContiguousStorageIfAvailable(body) { return result }
-        var copy = self
-        return try copy.withUTF8(body)
-    }
-}
-
-extension Substring {
-    /// `String.withUTF8Bytes` for a slice (request paths are slices of their target).
-    @inlinable
-    public func withUTF8Bytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        if let result = try utf8.withContiguousStorageIfAvailable(body) { return result }
-        var copy = self
+        var copy = String(self)
         return try copy.withUTF8(body)
     }
 }

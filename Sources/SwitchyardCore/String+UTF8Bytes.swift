@@ -1,7 +1,8 @@
-extension StringProtocol {
-    /// Calls `body` with the text's UTF-8 bytes: in place when it is stored contiguously (native
-    /// and small strings and their slices — every string the gateway parses or builds), from a
-    /// copy only for bridged ones.
+extension String {
+    /// Calls `body` with the string's UTF-8 bytes: in place when it is stored contiguously (native
+    /// and small strings — every string the gateway parses or builds), from a copy only for
+    /// bridged ones. Strings only: for a `Substring` the contiguous-storage path goes through
+    /// `Slice`'s unspecialized generic code (~100 instructions), and `withUTF8` on a copy is cheaper.
     ///
     /// Why not `withUTF8`: it is `mutating`, so a caller holding a `let` must first copy the string
     /// into a `var`, which costs a retain and a release. Those are atomic operations (~20 cycles
@@ -10,7 +11,7 @@ extension StringProtocol {
     @inlinable
     public func withUTF8Bytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         if let result = try utf8.withContiguousStorageIfAvailable(body) { return result }
-        var copy = String(self)
+        var copy = self
         return try copy.withUTF8(body)
     }
 }

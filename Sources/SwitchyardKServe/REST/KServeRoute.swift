@@ -54,9 +54,12 @@ public enum KServeRoute: Sendable, Hashable {
         // bytes: segment ranges on the stack, literals compared byte for byte, Strings made only
         // for names. Decoding every segment into an array of Strings first took 6.6 % of an h2c
         // health probe's CPU, this takes 3.7 % (perf). Paths with '%' take the decoding route.
-        // `withUTF8Bytes` lends the target's own bytes (it copies only a non-native string): making
-        // a new String of it allocated for every path past 15 bytes, which is every infer path.
-        let found = target.withUTF8Bytes(route(bytes:))
+        // `withUTF8` lends the target's own bytes (it copies only a non-native string): making a
+        // new String of it allocated for every path past 15 bytes, which is every infer path.
+        // (Not `withUTF8Bytes`: a slice's contiguous-storage path runs unspecialized, ~100
+        // instructions, more than the copy's retain and release.)
+        var target = target
+        let found = target.withUTF8(route(bytes:))
         guard let route = found else { return .notFound }
         let effective = method == .HEAD ? HTTPMethod.GET : method
         return effective == route.method ? .route(route) : .methodNotAllowed(allowed: route.method)

@@ -10,10 +10,10 @@ public enum BinaryTensorExtension {
     /// Interprets the header. nil value (header absent) means the whole body is JSON. A value
     /// must be an int32 with 0 ≤ v ≤ body length (Triton's rule), else 400.
     public static func jsonHeaderLength(_ value: String?, bodyLength: Int) throws(KServeError) -> Int {
-        guard var value else { return bodyLength }
+        guard let value else { return bodyLength }
         // The usual value is plain digits: read them in place (trimming made two copies).
         // Up to 9 digits always fit an int32; longer values take the checked path below.
-        let plain = value.withUTF8 { $0.count <= 9 ? HTTPCommonText.decimal(UnsafeRawBufferPointer($0)) : nil }
+        let plain = value.withUTF8Bytes { $0.count <= 9 ? HTTPCommonText.decimal(UnsafeRawBufferPointer($0)) : nil }
         if let plain {
             guard plain <= bodyLength else {
                 throw .invalidArgument("Inference-Header-Content-Length \(plain) exceeds the body length \(bodyLength)")

@@ -26,8 +26,7 @@ public enum InferDatatype: String, Sendable, Hashable, CaseIterable, CustomStrin
     /// than the synthesized `init(rawValue:)`, whose string-switch lookup showed in the gRPC
     /// request profile.
     public init?(wireName: String) {
-        var name = wireName
-        guard let found = name.withUTF8({ Self.parse(UnsafeRawBufferPointer($0)) }) else { return nil }
+        guard let found = wireName.withUTF8Bytes({ Self.parse(UnsafeRawBufferPointer($0)) }) else { return nil }
         self = found
     }
 

@@ -14,8 +14,7 @@ struct DecodedSegments: PathSegments {
     var count: Int { segments.count }
     func isEmpty(_ i: Int) -> Bool { segments[i].isEmpty }
     func equals(_ i: Int, _ literal: StaticString) -> Bool {
-        var s = segments[i]
-        return s.withUTF8 { HTTPCommonText.equals(UnsafeRawBufferPointer($0), literal) }
+        segments[i].withUTF8Bytes { HTTPCommonText.equals(UnsafeRawBufferPointer($0), literal) }
     }
     func text(_ i: Int) -> String { segments[i] }
 }

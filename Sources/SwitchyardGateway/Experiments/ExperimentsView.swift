@@ -33,15 +33,7 @@ final class ExperimentsView: Sendable {
     /// between cores on each request; a loop's own copies are written by that loop only. Made
     /// once per loop per configuration change.
     func copyForLoop() -> ExperimentsView {
-        ExperimentsView(generation: generation, snapshot: snapshot, signer: signer,
-                        routes: routes.mapValues { ExperimentRoute($0.compiled, stats: $0.stats) })
-    }
-
-    private init(generation: Int, snapshot: RoutingSnapshot, signer: AssignmentTokenSigner, routes: [String: ExperimentRoute]) {
-        self.generation = generation
-        self.snapshot = snapshot
-        self.signer = signer
-        self.routes = routes
+        ExperimentsView(generation: generation, snapshot: snapshot, stats: routes.compactMapValues(\.stats), signer: signer)
     }
 }
 

@@ -25,8 +25,7 @@ extension Gateway {
                                              random: state.nextRandom()) else { return nil }
         let token = view.signer.signingKey.sign(experiment: name, variant: assignment.variant.name, unit: assignment.unit ?? requestID,
                                             issuedAt: Int64(time(nil)))
-        return RoutedCall(assignment: assignment, route: route, variantIndex: route.statsIndex[assignment.variant.index],
-                          reference: route.references[assignment.variant.index], token: token, loop: context.loop.index)
+        return RoutedCall(assignment: assignment, route: route, token: token, loop: context.loop.index)
     }
 }
 

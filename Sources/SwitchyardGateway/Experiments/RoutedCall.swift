@@ -23,18 +23,16 @@ final class RoutedCall: Sendable {
     let route: ExperimentRoute
     /// nil only if the experiment's statistics could not be created (logged at configuration time).
     var stats: ExperimentStats? { route.stats }
-    let variantIndex: Int
+    /// The variant's index in the statistics recorder.
+    var variantIndex: Int { route.statsIndex[variant.index] }
+    /// The model version the variant routes to.
+    var reference: ModelReference { route.references[variant.index] }
     let token: String
     let loop: Int
 
-    /// The model version the variant routes to.
-    let reference: ModelReference
-
-    init(assignment: Assignment, route: ExperimentRoute, variantIndex: Int, reference: ModelReference, token: String, loop: Int) {
+    init(assignment: Assignment, route: ExperimentRoute, token: String, loop: Int) {
         self.assignment = assignment
         self.route = route
-        self.variantIndex = variantIndex
-        self.reference = reference
         self.token = token
         self.loop = loop
     }

@@ -88,7 +88,7 @@ let package = Package(
 
         // Online statistics: pure math, no I/O.
         .target(name: "SwitchyardStats",
-                dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")],
+                dependencies: ["SwitchyardCore", .product(name: "Histogram", package: "hdrhistogram-swift")],
                 swiftSettings: strict),
         // Traffic policies: pure decisions, config schema, canary controller.
         .target(name: "SwitchyardRouting",

@@ -1,3 +1,4 @@
+import SwitchyardCore
 import Synchronization
 
 /// The part of an experiment's statistics written by one event loop.
@@ -21,11 +22,10 @@ final class RecorderShard: Sendable {
     /// The shards of all loops are created together, so malloc puts them (and their arrays) side
     /// by side, and two loops recording at once wrote to shared cache lines (false sharing). The
     /// object carries a cache line of padding before and after its lock and state, and each array
-    /// a cache line of spare capacity after its elements. (Stats does not depend on Core, whose
-    /// `CacheLinePadding` the gateway's own per-loop objects use.)
-    private let paddingBefore: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+    /// a cache line of spare capacity after its elements.
+    private let paddingBefore = CacheLinePadding()
     let state: Mutex<State>
-    private let paddingAfter: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+    private let paddingAfter = CacheLinePadding()
 
     init(config: ExperimentStatsConfig) {
         let v = config.variants.count

@@ -5,7 +5,7 @@
 //   REST   KServeRoute.parse(method:path:)                       → which endpoint (404/405 decided here)
 //          KServeJSONDecoder.decodeInferRequest(body:…)          → InferRequest (JSON, binary extension, raw form)
 //          InferRequest.validate(against:)                        → 400s for inputs/outputs that do not fit the model
-//          KServeJSONEncoder.encode(_:for:).httpResponse()        → JSON or JSON+binary response with Triton's headers
+//          KServeJSONEncoder.encodeResponse(modelName:…).httpResponse() → JSON or JSON+binary response with Triton's headers
 //          KServeError.httpResponse                               → {"error": "..."} with the kind's status
 //   gRPC   GRPCMethod.resolve(path:)                              → RPC or UNIMPLEMENTED
 //          GRPCMessaging.decodeRequest(_:body:maxMessageSize:)   → message (framing, compression flag, size)

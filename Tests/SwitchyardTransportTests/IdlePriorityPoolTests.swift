@@ -27,6 +27,24 @@ import Testing
         #expect(ran.load(ordering: .relaxed) == 3)
     }
 
+    /// With nothing to do the workers stop polling (no wake-ups on an idle gateway), and the first
+    /// job after that wakes them.
+    @Test func idleWorkersParkAndTheNextJobWakesThem() {
+        let pool = IdlePriorityPool(name: "test-park", threads: 2, maxPending: 8)
+        defer { pool.shutdown() }
+        // Both workers park after `pollsBeforeParking` empty polls (~0.1 s; generous deadline for
+        // a loaded machine: they run at SCHED_IDLE).
+        let deadline = DispatchTime.now() + 30
+        while pool.parkedCount < 2 && DispatchTime.now() < deadline { usleep(10_000) }
+        #expect(pool.parkedCount == 2)
+        let polls = pool.idlePollCount
+        usleep(50_000)
+        #expect(pool.idlePollCount == polls, "a parked worker polled")
+        let ran = DispatchSemaphore(value: 0)
+        #expect(pool.submit { ran.signal() })
+        #expect(ran.wait(timeout: .now() + 30) == .success)
+    }
+
     @Test func shutdownRefusesNewWork() {
         let pool = IdlePriorityPool(name: "test-stop", threads: 2, maxPending: 8)
         pool.shutdown()

@@ -87,6 +87,7 @@ let package = Package(
                 swiftSettings: requestPath),
 
         // Online statistics: pure math, no I/O.
+        .target(name: "SwitchyardCompression", dependencies: ["CLZ4"], swiftSettings: strict),
         .target(name: "SwitchyardStats",
                 dependencies: ["SwitchyardCore", .product(name: "Histogram", package: "hdrhistogram-swift")],
                 swiftSettings: strict),
@@ -105,7 +106,7 @@ let package = Package(
         // The gateway: model repository, inference pipeline, admin API.
         .target(name: "SwitchyardGateway",
                 dependencies: ["SwitchyardServer", "SwitchyardKServe", "SwitchyardRuntime", "SwitchyardAdminAPI",
-                               "SwitchyardRouting", "SwitchyardStats", "SwitchyardCore", "SwitchyardTransport", "Yams",
+                               "SwitchyardRouting", "SwitchyardStats", "SwitchyardCore", "SwitchyardTransport", "SwitchyardCompression", "Yams",
                                .product(name: "SwiftProtobuf", package: "swift-protobuf")],
                 swiftSettings: requestPath),
 
@@ -125,6 +126,7 @@ let package = Package(
         .testTarget(name: "SwitchyardRuntimeTests", dependencies: ["SwitchyardRuntime", "SwitchyardKernels"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "SwitchyardKServeTests", dependencies: ["SwitchyardKServe"]),
+        .testTarget(name: "SwitchyardCompressionTests", dependencies: ["SwitchyardCompression"]),
         .testTarget(name: "SwitchyardStatsTests", dependencies: ["SwitchyardStats"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SwitchyardRoutingTests", dependencies: ["SwitchyardRouting"]),
         .testTarget(name: "SwitchyardAdminAPITests", dependencies: ["SwitchyardAdminAPI"]),

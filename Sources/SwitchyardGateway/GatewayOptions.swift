@@ -6,6 +6,9 @@ public struct GatewayOptions: Sendable {
     public var maxQueuedInferences: Int = 1024
     /// Largest gRPC message accepted (gRPC's customary default is 4 MiB; tensors need more).
     public var maxGRPCMessageBytes: Int = 64 * 1024 * 1024
+    /// Largest REST body once decoded from `Content-Encoding: lz4` (the transport bounds what is
+    /// received; this bounds what a small compressed body may expand to).
+    public var maxDecodedBodyBytes: Int = 64 * 1024 * 1024
     /// Threads that run shadow requests (at idle priority) and how many may wait before new ones are dropped.
     public var shadowThreads: Int = 1
     public var maxQueuedShadows: Int = 256

@@ -116,6 +116,7 @@ struct ServeCommand: ParsableCommand {
         group.start()
         var options = GatewayOptions()
         options.inlineThresholdNanos = UInt64(inlineThresholdUs * 1000)
+        options.maxDecodedBodyBytes = maxBodyBytes   // an LZ4 body may not decode to more than an uncompressed one may be
         let models = ModelRepository(root: URL(fileURLWithPath: repository))
         let gateway = Gateway(repository: models, group: group, options: options, experiments: experiments.service)
         let server: HTTPServer

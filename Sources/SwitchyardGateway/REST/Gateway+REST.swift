@@ -8,6 +8,18 @@ import SwitchyardStats
 /// The Open Inference Protocol REST surface.
 extension Gateway {
     func handleREST(_ request: HTTPRequest, context: RequestContext, writer: ResponseWriter) {
+        let coding = ContentCoding(request.head.headers)
+        // The common request is passed on as it came: a copy of it costs its reference counts.
+        guard coding.requestIsLZ4 || coding.unsupported != nil else {
+            return dispatchREST(request, context: context, writer: writer, acceptsLZ4: coding.acceptsLZ4)
+        }
+        switch coding.decode(request, limit: options.maxDecodedBodyBytes) {
+        case .request(let decoded): dispatchREST(decoded, context: context, writer: writer, acceptsLZ4: coding.acceptsLZ4)
+        case .refused(let answer): writer.complete(answer)
+        }
+    }
+
+    private func dispatchREST(_ request: HTTPRequest, context: RequestContext, writer: ResponseWriter, acceptsLZ4: Bool) {
         switch KServeRoute.parse(method: request.head.method, path: request.head.target[...]) {
         case .notFound:
             if request.head.path == "/echo" {
@@ -19,11 +31,12 @@ extension Gateway {
             h.addLowercased(name: "allow", value: allowed == .GET ? "GET, HEAD" : allowed.rawValue)
             writer.complete(.error(.methodNotAllowed, "method \(request.head.method) is not allowed on \(request.head.path) (allowed: \(allowed))", headers: h))
         case .route(let route):
-            handle(route, request, context: context, writer: writer)
+            handle(route, request, context: context, writer: writer, acceptsLZ4: acceptsLZ4)
         }
     }
 
-    private func handle(_ route: KServeRoute, _ request: HTTPRequest, context: RequestContext, writer: ResponseWriter) {
+    private func handle(_ route: KServeRoute, _ request: HTTPRequest, context: RequestContext, writer: ResponseWriter,
+                        acceptsLZ4: Bool) {
         switch route {
         case .healthLive:
             writer.complete(Self.liveResponse)
@@ -43,7 +56,7 @@ extension Gateway {
                 writer.complete(.json(.serviceUnavailable, KServeJSONEncoder.modelReadiness(ModelReadiness(name: ref.name, ready: false))))
             }
         case .modelInfer(let ref):
-            infer(ref, request, context: context, writer: writer)
+            infer(ref, request, context: context, writer: writer, acceptsLZ4: acceptsLZ4)
         case .modelStatistics(let ref):
             do throws(KServeError) {
                 writer.complete(.json(.ok, KServeJSONEncoder.statistics(try repository.statistics(ref))))
@@ -77,7 +90,8 @@ extension Gateway {
     /// `POST /v2/models/{m}[/versions/{v}]/infer`: decode (JSON or binary extension), run, encode.
     /// When `{m}` is an experiment (and no version is named) the request is routed to a variant:
     /// the response says which one, carries the assignment token, and is recorded for statistics.
-    private func infer(_ ref: ModelReference, _ http: HTTPRequest, context: RequestContext, writer: ResponseWriter) {
+    private func infer(_ ref: ModelReference, _ http: HTTPRequest, context: RequestContext, writer: ResponseWriter,
+                       acceptsLZ4: Bool) {
         let routed = ref.version == nil ? route(experiment: ref.name, headers: http.head.headers, target: http.head.target,
                                                 context: context) : nil
         let served: ModelRepository.Served
@@ -98,13 +112,13 @@ extension Gateway {
             return writer.complete(Self.finish(error.httpResponse, routed))
         }
         let timing = InferTiming(received: context.receivedAt, decodeStarted: t0, decodeNanos: monotonicNanos() &- t0)
-        let rawForm = binaryHeaderLength == "0"
+        let form = AnswerForm(raw: binaryHeaderLength == "0", lz4: acceptsLZ4)
         guard let routed, routed.assignment.fault != nil else {
-            return execute(request, on: served, rawForm: rawForm, timing: timing, routed: routed, loop: context.loop, writer: writer)
+            return execute(request, on: served, form: form, timing: timing, routed: routed, loop: context.loop, writer: writer)
         }
         // Fault injection (rare, rehearsals): only then is the rest of the request a closure.
         routed.withFault(loop: context.loop, proceed: { [self] in
-            execute(request, on: served, rawForm: rawForm, timing: timing, routed: routed, loop: context.loop, writer: writer)
+            execute(request, on: served, form: form, timing: timing, routed: routed, loop: context.loop, writer: writer)
         }, abort: { status in
             routed.record(RoutedCall.outcome(ofStatus: status), receivedAt: timing.received)
             let message = RoutedCall.faultMessage(status, experiment: routed.assignment.experiment, variant: routed.variant.name)
@@ -114,19 +128,19 @@ extension Gateway {
 
     /// Runs a decoded request and answers it: the Triton statistics of the model version, and for
     /// a routed request its experiment's statistics, variant headers and shadows.
-    private func execute(_ request: InferRequest, on served: ModelRepository.Served, rawForm: Bool, timing: InferTiming,
+    private func execute(_ request: InferRequest, on served: ModelRepository.Served, form: AnswerForm, timing: InferTiming,
                          routed: RoutedCall?, loop: EventLoop, writer: ResponseWriter) {
         if let outcome = runner.runInline(request, on: served) {
-            return answer(outcome, request, on: served, rawForm: rawForm, timing: timing, routed: routed, loop: loop, writer: writer)
+            return answer(outcome, request, on: served, form: form, timing: timing, routed: routed, loop: loop, writer: writer)
         }
         runner.offload(request, on: served, loop: loop, skipIf: { InferenceRunner.gone(writer) }) { [self] outcome in
-            answer(outcome, request, on: served, rawForm: rawForm, timing: timing, routed: routed, loop: loop, writer: writer)
+            answer(outcome, request, on: served, form: form, timing: timing, routed: routed, loop: loop, writer: writer)
         }
     }
 
     /// Encodes and sends the answer to an executed request, and records it.
     private func answer(_ outcome: InferenceRunner.Outcome, _ request: InferRequest, on served: ModelRepository.Served,
-                        rawForm: Bool, timing: InferTiming, routed: RoutedCall?, loop: EventLoop, writer: ResponseWriter) {
+                        form: AnswerForm, timing: InferTiming, routed: RoutedCall?, loop: EventLoop, writer: ResponseWriter) {
         let t1 = monotonicNanos()
         switch outcome.result {
         case .failure(let error):
@@ -139,7 +153,7 @@ extension Gateway {
                 // The raw single-input form answers with every output binary (Triton's rule).
                 let body = try KServeJSONEncoder.encodeResponse(
                     modelName: served.model.name, modelVersion: served.model.version, id: request.id, outputs: outputs,
-                    binaryOutput: { rawForm || request.wantsBinary(output: $0) })
+                    binaryOutput: { form.raw || request.wantsBinary(output: $0) })
                 let t2 = monotonicNanos()
                 served.stats.recordSuccess(loop: loop.index, batch: Int(request.inputs.first?.shape.first ?? 1), total: t2 &- timing.received,
                                            queue: outcome.startedAt &- timing.decodeStarted &- timing.decodeNanos,
@@ -147,7 +161,11 @@ extension Gateway {
                 // Recorded before the response leaves, so a client that reads the
                 // statistics after its response always finds its request counted.
                 routed?.record(.success, receivedAt: timing.received, outputs: outputs)
-                writer.complete(Self.finish(body.httpResponse(), routed))
+                if form.lz4 {
+                    writer.complete(ContentCoding.encode(Self.finish(body.httpResponse(), routed)))
+                } else {
+                    writer.complete(Self.finish(body.httpResponse(), routed))
+                }
                 if let routed, !routed.assignment.shadows.isEmpty {
                     launchShadows(routed, inputs: request.inputs, primary: outputs)
                 }
@@ -163,6 +181,13 @@ extension Gateway {
     static func finish(_ response: consuming HTTPResponse, _ routed: RoutedCall?) -> HTTPResponse {
         guard let routed else { return response }
         return routed.decorate(response)
+    }
+
+    /// How an inference answer is written: the raw single-input form answers with every output
+    /// binary (Triton's rule); `lz4` compresses it for a client that accepts that coding.
+    struct AnswerForm: Sendable {
+        var raw: Bool
+        var lz4: Bool
     }
 
     /// When the phases of an inference request started (monotonic nanoseconds).

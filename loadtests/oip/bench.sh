@@ -3,7 +3,8 @@
 # against nginx `return 200` of the same response (the practical ceiling of an HTTP server here)
 # and MLServer 1.7.1 serving an sklearn MLP of the same shape (what a Python user would pick).
 #   HTTP/1.1 JSON and binary tensors: wrk -t1 -c32;  h2c: h2load -t1 -c32 -m1 / -m16;
-#   gRPC ModelInfer: h2load -m16 with a framed protobuf body;  1 MiB FP32 tensor: MB/s.
+#   gRPC ModelInfer: h2load -m16 with a framed protobuf body;  1 MiB FP32 tensor: MB/s (JSON, binary,
+#   and JSON sent and answered with Content-Encoding: lz4, counted in decoded bytes).
 # Alternating runs (A B A B …), medians. Usage: loadtests/oip/bench.sh [SECONDS=10] [REPEATS=3] [LOOPS=2] [--no-mlserver]
 set -euo pipefail
 source "$(dirname "$0")/../lib/common.sh"
@@ -42,8 +43,8 @@ if [ "$MLSERVER" = 1 ]; then
     || { echo "MLServer is not answering; log:" >&2; tail -20 "$WORK/mlserver.log" >&2; exit 1; }
 fi
 
-wrk_post() {  # URL BODY CONTENT_TYPE [IHCL]
-  BODY_FILE=$2 CONTENT_TYPE=$3 IHCL=${4:-} wrk -t1 -c32 -d"${SECS}s" -s "$HERE/post.lua" "$1" 2>&1 \
+wrk_post() {  # URL BODY CONTENT_TYPE [IHCL] [CODING]
+  BODY_FILE=$2 CONTENT_TYPE=$3 IHCL=${4:-} CODING=${5:-} wrk -t1 -c32 -d"${SECS}s" -s "$HERE/post.lua" "$1" 2>&1 \
     | awk '/Requests\/sec/ {r=$2} /^non2xx/ {b=$2} END {if (b > 0) print "ERR"; else print r}'
 }
 h2_post() {  # URL BODY M [headers...]
@@ -53,6 +54,7 @@ h2_post() {  # URL BODY M [headers...]
 mbps() { awk -v r="$1" -v b="$2" 'BEGIN { printf "%.1f", r * b / 1048576 }'; }
 
 J="$WORK/p/infer.json"; B="$WORK/p/infer.bin"; IH=$(cat "$WORK/p/infer.bin.ihcl"); G="$WORK/p/infer.grpc"
+lz4 -q -c "$WORK/p/big.json" > "$WORK/p/big.json.lz4"
 declare -A R C
 NG=$(nginx_pids); SP=${PIDS[0]}
 for rep in $(seq 1 "$REPS"); do
@@ -67,6 +69,7 @@ for rep in $(seq 1 "$REPS"); do
   measured sy_grpc "$SP" "$SECS" h2_post "http://127.0.0.1:$SY/inference.GRPCInferenceService/ModelInfer" "$G" 16 -H 'content-type: application/grpc' -H 'te: trailers'
   R[sy_big_json]+=" $(wrk_post "http://127.0.0.1:$SY/v2/models/cnn/infer" "$WORK/p/big.json" application/json)"
   R[sy_big_bin]+=" $(wrk_post "http://127.0.0.1:$SY/v2/models/cnn/infer" "$WORK/p/big.bin" application/octet-stream "$(cat "$WORK/p/big.bin.ihcl")")"
+  R[sy_big_lz4]+=" $(wrk_post "http://127.0.0.1:$SY/v2/models/cnn/infer" "$WORK/p/big.json.lz4" application/json "" lz4)"
 done
 
 load=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -88,9 +91,9 @@ row "HTTP/1.1 binary (nginx)" sy_bin ng_h1 ">=0.7"
 row "h2c -m1 JSON (nginx h2c)" sy_m1 ng_m1 ">=1.0"
 row "h2c -m16 JSON (nginx h2c)" sy_m16 ng_m16 ">=2.0"
 row "gRPC ModelInfer -m16 (nginx h2c)" sy_grpc ng_m16 ">=1.5"
-bj=$(median ${R[sy_big_json]}); bb=$(median ${R[sy_big_bin]})
+bj=$(median ${R[sy_big_json]}); bb=$(median ${R[sy_big_bin]}); bz=$(median ${R[sy_big_lz4]})
 echo
-echo "1 MiB FP32 tensor (cnn, $BIG): JSON $(mbps "$bj" "$(stat -c %s "$WORK/p/big.json")") MB/s of request body ($bj req/s); binary $(mbps "$bb" "$(stat -c %s "$WORK/p/big.bin")") MB/s ($bb req/s)"
+echo "1 MiB FP32 tensor (cnn, $BIG): JSON $(mbps "$bj" "$(stat -c %s "$WORK/p/big.json")") MB/s of request body ($bj req/s); binary $(mbps "$bb" "$(stat -c %s "$WORK/p/big.bin")") MB/s ($bb req/s); JSON with Content-Encoding: lz4 $(mbps "$bz" "$(stat -c %s "$WORK/p/big.json")") MB/s decoded ($bz req/s, $(stat -c %s "$WORK/p/big.json.lz4") B on the wire)"
 out="$RESULTS/oip-$(date +%Y%m%dT%H%M%S).json"
-echo "{\"benchmark\":\"oip\",\"seconds\":$SECS,\"repeats\":$REPS,\"loops\":$LOOPS,\"loadavg\":\"$load\",\"results\":[${JSON%,}],\"big_json_rps\":$bj,\"big_bin_rps\":$bb}" > "$out"
+echo "{\"benchmark\":\"oip\",\"seconds\":$SECS,\"repeats\":$REPS,\"loops\":$LOOPS,\"loadavg\":\"$load\",\"results\":[${JSON%,}],\"big_json_rps\":$bj,\"big_bin_rps\":$bb,\"big_json_lz4_rps\":$bz}" > "$out"
 echo "JSON: $out"

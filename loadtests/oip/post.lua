@@ -7,6 +7,12 @@ f:close()
 wrk.headers["Content-Type"] = os.getenv("CONTENT_TYPE") or "application/json"
 local ihcl = os.getenv("IHCL")
 if ihcl and ihcl ~= "" then wrk.headers["Inference-Header-Content-Length"] = ihcl end
+-- $CODING=lz4: the body file is an LZ4 frame, and the answer may come back as one.
+local coding = os.getenv("CODING")
+if coding and coding ~= "" then
+  wrk.headers["Content-Encoding"] = coding
+  wrk.headers["Accept-Encoding"] = coding
+end
 
 local bad = 0
 response = function(status, headers, body)

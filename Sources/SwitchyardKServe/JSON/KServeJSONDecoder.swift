@@ -26,10 +26,19 @@ public final class KServeJSONDecoder {
             }
             return try BinaryTensorExtension.rawRequest(body: body[...], input: rawInput)
         }
-        return try withJSON(body, headerLength, what: "request") { root throws(KServeError) in
+        // The common request is read directly; anything else, and every error, is simdjson's.
+        if let request = InferJSONFastPath.decode(body, jsonLength: headerLength, binaryHeader: inferenceHeaderContentLength != nil) {
+            return request
+        }
+        return try libraryDecode(body, headerLength: headerLength, binaryHeader: inferenceHeaderContentLength != nil)
+    }
+
+    /// The simdjson path alone (what the direct reader must agree with; tests call it).
+    func libraryDecode(_ body: [UInt8], headerLength: Int, binaryHeader: Bool) throws(KServeError) -> InferRequest {
+        try withJSON(body, headerLength, what: "request") { root throws(KServeError) in
             let header = try InferJSONDecoding.requestHeader(root)
             let inputs = try BinaryTensorExtension.resolve(header.inputs, binary: body[headerLength...],
-                                                           headerPresent: inferenceHeaderContentLength != nil,
+                                                           headerPresent: binaryHeader,
                                                            jsonLength: headerLength)
             return InferRequest(id: header.id, parameters: header.parameters, inputs: inputs, outputs: header.outputs)
         }

@@ -4,9 +4,10 @@ import SwitchyardCore
 /// extension), inference responses, and the repository extension's small bodies.
 ///
 /// Holds a simdjson parser whose buffers are reused across calls, so keep one per event loop
-/// (it is not thread-safe and not Sendable). Decoding parses once (DOM), walks the small
-/// structural part from Swift and converts each `data` array in one C++ call that writes numbers
-/// straight into the tensor's byte buffer; see CSimdjson.h for why.
+/// (it is not thread-safe and not Sendable). An inference request of the common shape is read
+/// directly (`InferJSONFastPath`); any other body parses once (DOM), walks the small structural
+/// part from Swift and converts each `data` array in one C++ call that writes numbers straight
+/// into the tensor's byte buffer; see CSimdjson.h for why.
 public final class KServeJSONDecoder {
     private let parser = SimdjsonParser()
 

@@ -49,32 +49,24 @@ public enum LZ4Frame {
         out.reserveCapacity(min(limit, max(bytes.count * 4, 64 * 1024)))
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         var consumed = 0
-        var hint = 1   // liblz4's "bytes expected next"; 0 once a frame is complete
-        while consumed < bytes.count {
+        var hint = 0   // liblz4's "bytes expected next"; 0 once a frame is complete
+        // One call per step: feeds the rest of the input (none once it is all in, to drain what
+        // the context still holds) and takes up to a chunk of output.
+        while true {
             var inSize = bytes.count - consumed
             var outSize = chunk.count
             hint = chunk.withUnsafeMutableBytes { dst in
                 bytes.withUnsafeBytes { src in
-                    LZ4F_decompress(context, dst.baseAddress, &outSize, src.baseAddress! + consumed, &inSize, nil)
+                    LZ4F_decompress(context, dst.baseAddress, &outSize, src.baseAddress.map { $0 + consumed }, &inSize, nil)
                 }
             }
             if LZ4F_isError(hint) != 0 { throw .malformed(String(cString: LZ4F_getErrorName(hint))) }
             guard out.count + outSize <= limit else { throw .tooLarge(limit: limit) }
             out.append(contentsOf: chunk[0..<outSize])
             consumed += inSize
-            if inSize == 0 && outSize == 0 { break }   // no progress: only possible on bad input
-        }
-        // Drain what the context still holds once all input is in.
-        while hint != 0 {
-            var inSize = 0
-            var outSize = chunk.count
-            hint = chunk.withUnsafeMutableBytes { dst in
-                LZ4F_decompress(context, dst.baseAddress, &outSize, nil, &inSize, nil)
-            }
-            if LZ4F_isError(hint) != 0 { throw .malformed(String(cString: LZ4F_getErrorName(hint))) }
-            if outSize == 0 { break }
-            guard out.count + outSize <= limit else { throw .tooLarge(limit: limit) }
-            out.append(contentsOf: chunk[0..<outSize])
+            // Done when everything is in and the last frame is complete; stuck (a frame cut
+            // short) when a step neither took input nor gave output.
+            if (consumed == bytes.count && hint == 0) || (inSize == 0 && outSize == 0) { break }
         }
         if hint != 0 || bytes.isEmpty { throw .truncated }
         return out

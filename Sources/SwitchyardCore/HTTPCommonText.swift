@@ -52,3 +52,14 @@ extension HTTPMethod {
         }
     }
 }
+
+extension StringProtocol {
+    /// Without the spaces and tabs around it (HTTP's optional whitespace, RFC 9110 §5.6.3).
+    public func trimmingASCIIWhitespace() -> String {
+        let u = Array(utf8)
+        var lo = 0, hi = u.count
+        while lo < hi, u[lo] == 0x20 || u[lo] == 0x09 { lo += 1 }
+        while hi > lo, u[hi - 1] == 0x20 || u[hi - 1] == 0x09 { hi -= 1 }
+        return String(decoding: u[lo..<hi], as: UTF8.self)
+    }
+}

@@ -21,12 +21,16 @@ struct ContentCoding {
     /// Responses smaller than this are sent as they are.
     static let minimumCompressedBody = 1024
 
+    /// Neither coding: what a request without a body gets (nothing to decode, and only inference
+    /// answers, which need a request body, are ever compressed).
+    init() {}
+
     /// Reads both headers in one walk over the fields: most requests carry neither, and a walk
     /// comparing lengths first costs less than two lookups that miss.
     init(_ headers: HTTPHeaders) {
         headers.forEachField { name, value in
             if name.count == 16 && HTTPCommonText.equals(name, "content-encoding") {
-                let codings = Self.tokens(value).filter { $0 != "identity" }
+                let codings = Self.codings(value).map(\.name).filter { $0 != "identity" }
                 if codings == ["lz4"] {
                     requestIsLZ4 = true
                 } else if !codings.isEmpty {
@@ -35,7 +39,9 @@ struct ContentCoding {
             } else if name.count == 15 && HTTPCommonText.equals(name, "accept-encoding") {
                 // Most clients that send it list gzip and friends only (h2load, curl, browsers):
                 // a byte scan rules lz4 out before any string is made.
-                if Self.mentionsLZ4(value) { acceptsLZ4 = acceptsLZ4 || Self.accepts(value, "lz4") }
+                if Self.mentionsLZ4(value) {
+                    acceptsLZ4 = acceptsLZ4 || Self.codings(value).contains { $0.name == "lz4" && $0.weight > 0 }
+                }
             }
         }
     }
@@ -50,26 +56,19 @@ struct ContentCoding {
         return false
     }
 
-    /// The comma-separated codings of a header value, lowercased, parameters dropped.
-    static func tokens(_ value: UnsafeRawBufferPointer) -> [String] {
+    /// The comma-separated codings of a `Content-Encoding` or `Accept-Encoding` value, lowercased,
+    /// each with its weight (`;q=`, 1 when absent; RFC 9110 §12.5.3). Empty items are skipped.
+    static func codings(_ value: UnsafeRawBufferPointer) -> [(name: String, weight: Double)] {
         String(decoding: value, as: UTF8.self).lowercased().split(separator: ",").compactMap { item in
-            let token = item.split(separator: ";", maxSplits: 1).first.map { $0.trimmingSpaces() } ?? ""
-            return token.isEmpty ? nil : token
-        }
-    }
-
-    /// Whether an `Accept-Encoding` value lists `coding` with a non-zero weight (RFC 9110 §12.5.3).
-    static func accepts(_ value: UnsafeRawBufferPointer, _ coding: String) -> Bool {
-        for item in String(decoding: value, as: UTF8.self).lowercased().split(separator: ",") {
             let parts = item.split(separator: ";")
-            guard let name = parts.first?.trimmingSpaces(), name == coding else { continue }
+            guard let name = parts.first?.trimmingASCIIWhitespace(), !name.isEmpty else { return nil }
+            var weight = 1.0
             for parameter in parts.dropFirst() {
-                let p = parameter.trimmingSpaces()
-                if p.hasPrefix("q="), let q = Double(p.dropFirst(2)) { return q > 0 }
+                let p = parameter.trimmingASCIIWhitespace()
+                if p.hasPrefix("q="), let q = Double(p.dropFirst(2)) { weight = q }
             }
-            return true
+            return (name, weight)
         }
-        return false
     }
 
     /// A decoded request, or the answer that refuses it.
@@ -90,14 +89,14 @@ struct ContentCoding {
         do throws(LZ4Frame.DecodeError) {
             decoded.body = try LZ4Frame.decompress(request.body, limit: limit)
         } catch {
+            let reason: String
             switch error {
-            case .malformed(let reason):
-                return .refused(.error(.badRequest, "request body is not valid LZ4 (Content-Encoding: lz4): \(reason)"))
-            case .truncated:
-                return .refused(.error(.badRequest, "request body is not valid LZ4 (Content-Encoding: lz4): the frame is truncated"))
+            case .malformed(let why): reason = why
+            case .truncated: reason = "the frame is truncated"
             case .tooLarge(let limit):
                 return .refused(.error(.payloadTooLarge, "decoded request body exceeds the limit of \(limit) bytes"))
             }
+            return .refused(.error(.badRequest, "request body is not valid LZ4 (Content-Encoding: lz4): \(reason)"))
         }
         decoded.head.headers.remove(name: "content-encoding")
         return .request(decoded)
@@ -114,14 +113,5 @@ struct ContentCoding {
         r.body = compressed
         r.headers.addLowercased(name: "content-encoding", value: "lz4")
         return r
-    }
-}
-
-private extension StringProtocol {
-    func trimmingSpaces() -> String {
-        var s = Substring(self)
-        while let c = s.first, c == " " || c == "\t" { s.removeFirst() }
-        while let c = s.last, c == " " || c == "\t" { s.removeLast() }
-        return String(s)
     }
 }

@@ -8,7 +8,9 @@ import SwitchyardStats
 /// The Open Inference Protocol REST surface.
 extension Gateway {
     func handleREST(_ request: HTTPRequest, context: RequestContext, writer: ResponseWriter) {
-        let coding = ContentCoding(request.head.headers)
+        // Only requests with a body look at the coding headers: health probes, the most frequent
+        // requests, do not pay for the walk.
+        let coding = request.body.isEmpty ? ContentCoding() : ContentCoding(request.head.headers)
         // The common request is passed on as it came: a copy of it costs its reference counts.
         guard coding.requestIsLZ4 || coding.unsupported != nil else {
             return dispatchREST(request, context: context, writer: writer, acceptsLZ4: coding.acceptsLZ4)
@@ -161,6 +163,8 @@ extension Gateway {
                 // Recorded before the response leaves, so a client that reads the
                 // statistics after its response always finds its request counted.
                 routed?.record(.success, receivedAt: timing.received, outputs: outputs)
+                // Two calls rather than one with a conditional argument: the common branch hands the
+                // response over without an extra copy of it.
                 if form.lz4 {
                     writer.complete(ContentCoding.encode(Self.finish(body.httpResponse(), routed)))
                 } else {

@@ -123,13 +123,3 @@ public enum BinaryTensorExtension {
                             inputs: [InferTensor(name: input.name, datatype: input.datatype, shape: shape, data: data)])
     }
 }
-
-extension String {
-    func trimmingASCIIWhitespace() -> String {
-        let u = Array(utf8)
-        var lo = 0, hi = u.count
-        while lo < hi, u[lo] == 0x20 || u[lo] == 0x09 { lo += 1 }
-        while hi > lo, u[hi - 1] == 0x20 || u[hi - 1] == 0x09 { hi -= 1 }
-        return String(decoding: u[lo..<hi], as: UTF8.self)
-    }
-}

@@ -1,7 +1,4 @@
 import SwitchyardCore
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Reads the common inference request straight from its bytes into tensors, in one pass:
 /// `{"id": …, "inputs": [{"name", "shape", "datatype", "data": [numbers]}], "outputs": [{"name"}]}`
@@ -20,8 +17,8 @@ import Glibc
 /// building simdjson's document and walking it cost more than the request's inference — 13,500
 /// of 57,700 instructions for the `mlp` fixture's 434-byte request over h2c, the DOM's stage 2
 /// alone 5,900 (`loadtests/profile/instructions.sh m16json`). This path writes each number
-/// straight into the input tensor's bytes. simdjson stays the reader for everything else and
-/// for large tensors, where its vectorised stages win.
+/// straight into the input tensor's bytes; on the 1 MiB JSON benchmark it is no slower than
+/// the library (`loadtests/oip/bench.sh`). simdjson stays the reader for everything else.
 ///
 /// Numbers follow RFC 8259's grammar. A decimal with at most 18 significant digits whose value
 /// is m × 10^e with m ≤ 2^53 and |e| ≤ 22 converts exactly with one IEEE multiplication or
@@ -157,8 +154,9 @@ struct FastRequestReader {
     }
 
     private mutating func boolean() -> Bool? {
-        if i + 4 <= count && memcmp(p + i, "true", 4) == 0 { i += 4; return true }
-        if i + 5 <= count && memcmp(p + i, "false", 5) == 0 { i += 5; return false }
+        let rest = UnsafeRawBufferPointer(start: p + i, count: count - i)
+        if HTTPCommonText.hasPrefix(rest, "true") { i += 4; return true }
+        if HTTPCommonText.hasPrefix(rest, "false") { i += 5; return false }
         return nil
     }
 
@@ -293,29 +291,30 @@ struct FastRequestReader {
     }
 
     private mutating func fill(_ out: UnsafeMutableRawPointer, _ datatype: InferDatatype, _ n: Int) -> Bool {
-        if datatype == .fp32 { return fillFP32(out.bindMemory(to: Float.self, capacity: n), n) }
+        switch datatype {
+        case .fp32: return fillFP32(out.bindMemory(to: Float.self, capacity: n), n)
+        case .fp64: return fill(out, n) { $0.double }
+        case .int64: return fill(out, n) { (v: Number) -> Int64? in v.integer() }
+        case .int32: return fill(out, n) { (v: Number) -> Int32? in v.integer() }
+        case .int16: return fill(out, n) { (v: Number) -> Int16? in v.integer() }
+        case .int8: return fill(out, n) { (v: Number) -> Int8? in v.integer() }
+        case .uint64: return fill(out, n) { (v: Number) -> UInt64? in v.integer() }
+        case .uint32: return fill(out, n) { (v: Number) -> UInt32? in v.integer() }
+        case .uint16: return fill(out, n) { (v: Number) -> UInt16? in v.integer() }
+        case .uint8: return fill(out, n) { (v: Number) -> UInt8? in v.integer() }
+        case .bool, .fp16, .bf16, .bytes: return false
+        }
+    }
+
+    /// `n` comma-separated numbers, each converted by `convert` (nil: not representable) and
+    /// stored as `T`.
+    @inline(__always)
+    private mutating func fill<T>(_ out: UnsafeMutableRawPointer, _ n: Int, _ convert: (Number) -> T?) -> Bool {
+        let typed = out.bindMemory(to: T.self, capacity: n)
         for k in 0..<n {
             if k > 0 && !consume(UInt8(ascii: ",")) { return false }
-            guard let v = number() else { return false }
-            switch datatype {
-            case .fp32:
-                guard let d = v.double else { return false }
-                let f = Float(d)
-                guard f.isFinite else { return false }
-                out.storeBytes(of: f, toByteOffset: k * 4, as: Float.self)
-            case .fp64:
-                guard let d = v.double else { return false }
-                out.storeBytes(of: d, toByteOffset: k * 8, as: Double.self)
-            case .int64: guard let x: Int64 = v.integer() else { return false }; out.storeBytes(of: x, toByteOffset: k * 8, as: Int64.self)
-            case .int32: guard let x: Int32 = v.integer() else { return false }; out.storeBytes(of: x, toByteOffset: k * 4, as: Int32.self)
-            case .int16: guard let x: Int16 = v.integer() else { return false }; out.storeBytes(of: x, toByteOffset: k * 2, as: Int16.self)
-            case .int8: guard let x: Int8 = v.integer() else { return false }; out.storeBytes(of: x, toByteOffset: k, as: Int8.self)
-            case .uint64: guard let x: UInt64 = v.integer() else { return false }; out.storeBytes(of: x, toByteOffset: k * 8, as: UInt64.self)
-            case .uint32: guard let x: UInt32 = v.integer() else { return false }; out.storeBytes(of: x, toByteOffset: k * 4, as: UInt32.self)
-            case .uint16: guard let x: UInt16 = v.integer() else { return false }; out.storeBytes(of: x, toByteOffset: k * 2, as: UInt16.self)
-            case .uint8: guard let x: UInt8 = v.integer() else { return false }; out.storeBytes(of: x, toByteOffset: k, as: UInt8.self)
-            case .bool, .fp16, .bf16, .bytes: return false
-            }
+            guard let v = number(), let x = convert(v) else { return false }
+            typed[k] = x
         }
         return true
     }
@@ -516,7 +515,7 @@ struct FastRequestReader {
     }
 
     private func equals(_ r: Range<Int>, _ literal: StaticString) -> Bool {
-        r.count == literal.utf8CodeUnitCount && memcmp(p + r.lowerBound, literal.utf8Start, r.count) == 0
+        HTTPCommonText.equals(UnsafeRawBufferPointer(start: p + r.lowerBound, count: r.count), literal)
     }
 
     private func string(_ r: Range<Int>) -> String {

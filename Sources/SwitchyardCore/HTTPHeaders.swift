@@ -110,6 +110,16 @@ public struct HTTPHeaders: @unchecked Sendable, Equatable, Sequence {
         append(name: Self.bytes(of: name), value: value)
     }
 
+    /// Appends a field whose value `fill` writes in place: it gets exactly `valueLength` bytes and
+    /// must initialize all of them (a value computed per response, e.g. a signed token, without an
+    /// intermediate `String`).
+    public mutating func append(name: StaticString, valueLength: Int, _ fill: (UnsafeMutableRawBufferPointer) -> Void) {
+        let nameBytes = Self.bytes(of: name)
+        let out = appendSpace(name: nameBytes.count, value: valueLength)
+        if nameBytes.count > 0 { (out + Self.prefix).copyMemory(from: nameBytes.baseAddress!, byteCount: nameBytes.count) }
+        fill(UnsafeMutableRawBufferPointer(start: out + Self.prefix + nameBytes.count, count: valueLength))
+    }
+
     /// `append(name:decimal:)` for a literal name (`:status`, `content-length`).
     public mutating func append(name: StaticString, decimal value: Int) {
         append(name: Self.bytes(of: name), decimal: value)

@@ -42,6 +42,19 @@ import Testing
         #expect(h.values("n") == ["0", "7", "10", "200", "65535", String(Int.max), "0"])
     }
 
+    @Test func valuesWrittenInPlaceFillTheirExactSpace() {
+        var h: HTTPHeaders = ["content-type": "application/json"]
+        let shared = h
+        h.append(name: "x-token", valueLength: 5) { out in
+            #expect(out.count == 5)
+            for i in 0..<5 { out[i] = UInt8(ascii: "a") + UInt8(i) }
+        }
+        h.append(name: "x-empty", valueLength: 0) { out in #expect(out.isEmpty) }
+        h.add(name: "after", value: "1")
+        #expect(Array(h).map { "\($0.name)=\($0.value)" } == ["content-type=application/json", "x-token=abcde", "x-empty=", "after=1"])
+        #expect(shared.count == 1, "a shared buffer is copied, not written")
+    }
+
     @Test func copiesAreIndependent() {
         var a: HTTPHeaders = ["A": "1"]
         let b = a

@@ -16,6 +16,22 @@ import Testing
                                            issuedAt: 1_700_000_000, keyID: "k2"))
     }
 
+    @Test func writtenTokensAreTheSignedText() throws {
+        let key = signer.signingKey
+        for unit in ["", "user-42", "ünïcødé 🙂", String(repeating: "x", count: 70_000)] {
+            let text = key.sign(experiment: "fraud", variant: "candidate", unit: unit, issuedAt: 1_700_000_000)
+            let length = key.tokenLength(experiment: "fraud", variant: "candidate", unit: unit)
+            #expect(length == text.utf8.count)
+            var bytes = [UInt8](repeating: 0, count: length + 8)
+            let written = bytes.withUnsafeMutableBytes {
+                key.write(experiment: "fraud", variant: "candidate", unit: unit, issuedAt: 1_700_000_000, into: $0)
+            }
+            #expect(written == length)
+            #expect(Array(bytes[..<written]) == Array(text.utf8))
+            #expect(bytes[written...].allSatisfy { $0 == 0 }, "nothing written past the token")
+        }
+    }
+
     @Test func unicodeAndEmptyUnits() throws {
         for unit in ["", "ünïcødé 🙂", String(repeating: "x", count: 5000)] {
             let token = signer.sign(experiment: "e", variant: "v", unit: unit, issuedAt: -5)

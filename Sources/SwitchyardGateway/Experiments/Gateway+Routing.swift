@@ -23,9 +23,8 @@ extension Gateway {
                                                : RequestAttributes(requestID: requestID)
         guard let assignment = Router.assign(route.compiled, request: attributes, revision: view.snapshot.revision,
                                              random: state.nextRandom()) else { return nil }
-        let token = view.signer.signingKey.sign(experiment: name, variant: assignment.variant.name, unit: assignment.unit ?? requestID,
-                                            issuedAt: Int64(time(nil)))
-        return RoutedCall(assignment: assignment, route: route, token: token, loop: context.loop.index)
+        return RoutedCall(assignment: assignment, route: route, signingKey: view.signer.signingKey, unit: assignment.unit ?? requestID,
+                          issuedAt: Int64(time(nil)), loop: context.loop.index)
     }
 }
 

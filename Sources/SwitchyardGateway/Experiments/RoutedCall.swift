@@ -14,7 +14,7 @@ import SwitchyardTransport
 final class RoutedCall: Sendable {
     static let experimentHeader = "x-switchyard-experiment"
     static let variantHeader = "x-switchyard-variant"
-    static let tokenHeader = "x-switchyard-assignment"
+    static let tokenHeader: StaticString = "x-switchyard-assignment"
 
     let assignment: Assignment
     /// The experiment as the loop that routed the request sees it (the loop's own copy: see
@@ -27,14 +27,28 @@ final class RoutedCall: Sendable {
     var variantIndex: Int { route.statsIndex[variant.index] }
     /// The model version the variant routes to.
     var reference: ModelReference { route.references[variant.index] }
-    let token: String
+    /// What the assignment token is made from: it is signed when the response is written
+    /// (`decorate`), straight into the header buffer.
+    let signingKey: AssignmentTokenSigner.SigningKey
+    /// The unit the token names: the unit key, or the request id for requests without one.
+    let unit: String
+    let issuedAt: Int64
     let loop: Int
 
-    init(assignment: Assignment, route: ExperimentRoute, token: String, loop: Int) {
+    init(assignment: Assignment, route: ExperimentRoute, signingKey: AssignmentTokenSigner.SigningKey, unit: String,
+         issuedAt: Int64, loop: Int) {
         self.assignment = assignment
         self.route = route
-        self.token = token
+        self.signingKey = signingKey
+        self.unit = unit
+        self.issuedAt = issuedAt
         self.loop = loop
+    }
+
+    /// The assignment token as text (gRPC response parameters). The same value `decorate` writes
+    /// into the response's header: the inputs and the issue time are fixed at routing.
+    var token: String {
+        signingKey.sign(experiment: assignment.experiment, variant: variant.name, unit: unit, issuedAt: issuedAt)
     }
 
     var variant: CompiledVariant { assignment.variant }
@@ -45,9 +59,13 @@ final class RoutedCall: Sendable {
         // The experiment and variant fields are the variant's, packed when the view was built;
         // one growth, sized exactly, for them and the token (~100 bytes).
         let fixed = route.variantFields[variant.index]
-        r.headers.reserveCapacity(fields: 1, bytes: fixed.packedByteCount + Self.tokenHeader.utf8.count + token.utf8.count)
+        let experiment = assignment.experiment, variantName = variant.name
+        let length = signingKey.tokenLength(experiment: experiment, variant: variantName, unit: unit)
+        r.headers.reserveCapacity(fields: 1, bytes: fixed.packedByteCount + Self.tokenHeader.utf8CodeUnitCount + length)
         r.headers.append(contentsOf: fixed)
-        r.headers.addLowercased(name: Self.tokenHeader, value: token)
+        r.headers.append(name: Self.tokenHeader, valueLength: length) { out in
+            signingKey.write(experiment: experiment, variant: variantName, unit: unit, issuedAt: issuedAt, into: out)
+        }
         return r
     }
 

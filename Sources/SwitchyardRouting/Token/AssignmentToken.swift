@@ -81,20 +81,35 @@ public struct AssignmentTokenSigner: Sendable {
 
         /// A token for this assignment (see `AssignmentTokenSigner` for the format).
         public func sign(experiment: String, variant: String, unit: String, issuedAt: Int64) -> String {
+            let length = tokenLength(experiment: experiment, variant: variant, unit: unit)
+            return String(unsafeUninitializedCapacity: length) { out in
+                write(experiment: experiment, variant: variant, unit: unit, issuedAt: issuedAt, into: UnsafeMutableRawBufferPointer(out))
+            }
+        }
+
+        /// The length of the token `write` produces for these fields (ASCII: bytes = characters).
+        public func tokenLength(experiment: String, variant: String, unit: String) -> Int {
+            let payload = AssignmentTokenSigner.payloadLength(fields: (keyID, experiment, variant, unit))
+            return AssignmentTokenSigner.prefix.utf8.count + 1 + (payload * 4 + 2) / 3 + 1 + (AssignmentTokenSigner.tagLength * 4 + 2) / 3
+        }
+
+        /// Writes the token's text at the start of `out` (room for `tokenLength` bytes); returns its
+        /// length. Routed REST responses sign straight into their header buffer with this: making a
+        /// `String` first (allocation and UTF-8 validation) cost about as much as the signature.
+        @discardableResult
+        public func write(experiment: String, variant: String, unit: String, issuedAt: Int64,
+                          into out: UnsafeMutableRawBufferPointer) -> Int {
             let sip = self.sip
+            let chars = out.bindMemory(to: UInt8.self)
             return AssignmentTokenSigner.withPayload(issuedAt: issuedAt, fields: (keyID, experiment, variant, unit)) { payload in
                 AssignmentTokenSigner.withTag(UnsafeRawBufferPointer(payload), sip: sip) { tag in
-                    let payloadChars = (payload.count * 4 + 2) / 3, tagChars = (tag.count * 4 + 2) / 3
-                    let total = AssignmentTokenSigner.prefix.utf8.count + 1 + payloadChars + 1 + tagChars
-                    return String(unsafeUninitializedCapacity: total) { out in
-                        var o = 0
-                        for b in AssignmentTokenSigner.prefix.utf8 { out[o] = b; o += 1 }
-                        out[o] = UInt8(ascii: "."); o += 1
-                        o += Base64URL.encode(payload, into: UnsafeMutableBufferPointer(rebasing: out[o...]))
-                        out[o] = UInt8(ascii: "."); o += 1
-                        o += Base64URL.encode(tag, into: UnsafeMutableBufferPointer(rebasing: out[o...]))
-                        return o
-                    }
+                    var o = 0
+                    for b in AssignmentTokenSigner.prefix.utf8 { chars[o] = b; o += 1 }
+                    chars[o] = UInt8(ascii: "."); o += 1
+                    o += Base64URL.encode(payload, into: UnsafeMutableBufferPointer(rebasing: chars[o...]))
+                    chars[o] = UInt8(ascii: "."); o += 1
+                    o += Base64URL.encode(tag, into: UnsafeMutableBufferPointer(rebasing: chars[o...]))
+                    return o
                 }
             }
         }
@@ -197,8 +212,7 @@ public struct AssignmentTokenSigner: Sendable {
                                _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         let limit = Int(UInt16.max)
         var (keyID, experiment, variant, unit) = fields
-        let total = 16 + min(keyID.utf8.count, limit) + min(experiment.utf8.count, limit)
-            + min(variant.utf8.count, limit) + min(unit.utf8.count, limit)
+        let total = payloadLength(fields: fields)
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: total) { out in
             let time = UInt64(bitPattern: issuedAt)
             for i in 0..<8 { out[i] = UInt8(truncatingIfNeeded: time >> UInt64(56 - 8 * i)) }
@@ -215,6 +229,13 @@ public struct AssignmentTokenSigner: Sendable {
             field(&keyID); field(&experiment); field(&variant); field(&unit)
             return body(UnsafeBufferPointer(out))
         }
+    }
+
+    /// The payload's length for these fields (each cut at 65535 bytes, as `withPayload` does).
+    static func payloadLength(fields: (String, String, String, String)) -> Int {
+        let limit = Int(UInt16.max)
+        return 16 + min(fields.0.utf8.count, limit) + min(fields.1.utf8.count, limit)
+            + min(fields.2.utf8.count, limit) + min(fields.3.utf8.count, limit)
     }
 
     static func decode(_ bytes: [UInt8]) throws(TokenError) -> AssignmentClaims {

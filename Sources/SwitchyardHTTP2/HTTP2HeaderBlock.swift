@@ -12,6 +12,9 @@ struct HTTP2HeaderBlock {
     /// the experiment and variant names) from the 4 KiB dynamic table on every response, and make
     /// both ends search and grow the table for entries never used again.
     static let indexedValueLimit = 64
+    /// The first long value of a name is indexed all the same, so that later ones can refer to
+    /// the name in the table (see `indexesOnce`); for this many names per connection at most.
+    static let onceIndexedNameLimit = 4
 
     var fields = HTTPHeaders()
 

@@ -49,6 +49,9 @@ public final class HTTP2ServerSession {
     var headerStream: Unmanaged<HTTP2Stream>?
     /// Reused encoding space for response and trailer header blocks.
     var headerBlock = HTTP2HeaderBlock()
+    /// Names of long-valued response fields already indexed once on this connection (see
+    /// `indexesOnce` in `NGHTTP2Session.swift`).
+    var onceIndexedNames: [[UInt8]] = []
     /// True while nghttp2 is running (inside `mem_recv`/`mem_send`); guards against re-entrant
     /// `receive`/`flush` calls from delegate methods.
     var inLibraryCall = false

@@ -236,13 +236,32 @@ extension HTTP2ServerSession {
                         name: UnsafeMutablePointer(mutating: name.baseAddress!.assumingMemoryBound(to: UInt8.self)),
                         value: UnsafeMutablePointer(mutating: value.baseAddress!.assumingMemoryBound(to: UInt8.self)),
                         namelen: name.count, valuelen: value.count,
-                        flags: UInt8(value.count > HTTP2HeaderBlock.indexedValueLimit
+                        flags: UInt8(value.count > HTTP2HeaderBlock.indexedValueLimit && !indexesOnce(name)
                                      ? NGHTTP2_NV_FLAG_NO_INDEX.rawValue : NGHTTP2_NV_FLAG_NONE.rawValue)))
                     i += 1
                 }
                 return body(UnsafePointer(nvBase), i)
             }
         }
+    }
+
+    /// Whether the long value of a field named `name` should be indexed this once: true the first
+    /// time the name comes with a long value on this connection (for at most
+    /// `HTTP2HeaderBlock.onceIndexedNameLimit` names), false after.
+    ///
+    /// Why: a never-indexed field can still take its *name* from the dynamic table, but only if an
+    /// entry with that name is there. Without one, the name of every assignment token
+    /// (`x-switchyard-assignment`, 23 bytes) was Huffman-coded on every routed response and decoded
+    /// by the client: about 1,000 of the 4,000 instructions nghttp2 spent on a routed response's
+    /// extra fields (callgrind, `instructions.sh routed-m16`). One indexed entry per name and
+    /// connection (its first value, ~130 of the table's 4,096 bytes) makes the name an index.
+    private func indexesOnce(_ name: UnsafeRawBufferPointer) -> Bool {
+        for known in onceIndexedNames where known.count == name.count {
+            if known.withUnsafeBytes({ $0.elementsEqual(name) }) { return false }
+        }
+        guard onceIndexedNames.count < HTTP2HeaderBlock.onceIndexedNameLimit else { return false }
+        onceIndexedNames.append(Array(name.bindMemory(to: UInt8.self)))
+        return true
     }
 
     /// Records nghttp2's diagnostic text for the error message `receive` may throw.

@@ -11,6 +11,7 @@
 #         json | binary (mlp batch 1 over HTTP/1.1) | m16json (over h2c -m16) | grpc (ModelInfer -m16)
 #         routed | routed-m16 (mlp batch 1 JSON through a two-variant experiment; compare with json / m16json)
 #   BINARY: a switchyard executable to measure instead of building this tree (A/B a change).
+#   KEEP_DUMP=FILE in the environment keeps the callgrind profile (inclusive costs, call graph).
 # Prints instructions per request, the 25 functions with the most instructions of their own, and
 # the reference-count calls per request with the 12 functions that make the most (refcounts.py).
 set -euo pipefail
@@ -75,6 +76,7 @@ callgrind_control -z "${PIDS[0]}" >/dev/null 2>&1
 load "$N"
 callgrind_control -d "${PIDS[0]}" >/dev/null 2>&1
 DUMP=$(ls "$WORK"/cg.out.* | head -1)
+[ -n "${KEEP_DUMP:-}" ] && cp "$DUMP" "$KEEP_DUMP"   # for callgrind_annotate --inclusive=yes, kcachegrind
 TOTAL=$(callgrind_annotate "$DUMP" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1; exit}')
 echo "$CASE: $((TOTAL / N)) instructions per request ($N requests, $(basename "$BIN"))"
 callgrind_annotate --threshold=100 --auto=no "$DUMP" 2>/dev/null \

@@ -75,12 +75,12 @@ compared=$(echo "$SHADOW" | "$PY" -c 'import json,sys; d=json.load(sys.stdin)["s
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 echo
 echo "Experiments, mlp batch 1; ${SECS}s x ${REPS} alternating runs, medians; switchyard loops=$LOOPS; load avg $load"
-echo "| case                                   |     routed |     direct |  ratio | target |"
-echo "|----------------------------------------|-----------:|-----------:|-------:|--------|"
+echo "| case                                   |     routed |     direct |  ratio | target | ratio per run |"
+echo "|----------------------------------------|-----------:|-----------:|-------:|--------|---------------|"
 for k in h1 m16; do
   label=$([ $k = h1 ] && echo "HTTP/1.1 wrk -c32 (req/s)" || echo "h2c h2load -c32 -m16 (req/s)")
   r=$(median ${R[routed_$k]}); d=$(median ${R[direct_$k]})
-  printf '| %-38s | %10.0f | %10.0f | %6s | >=0.97 |\n' "$label" "$r" "$d" "$(ratio "$r" "$d")"
+  printf '| %-38s | %10.0f | %10.0f | %6s | >=0.97 | %s |\n' "$label" "$r" "$d" "$(ratio "$r" "$d")" "$(run_ratios "${R[routed_$k]}" "${R[direct_$k]}")"
 done
 echo
 echo "Shadow at half of the routed maximum ($MAX req/s h2c -m1 → $RPS req/s per client x 8, open loop):"
@@ -88,7 +88,7 @@ echo "| case                      | achieved req/s | p50 us | p99 us |"
 echo "|---------------------------|---------------:|-------:|-------:|"
 printf '| %-25s | %14s | %6s | %6s |\n' "no shadow" "$(median ${R[ns_rate]})" "$(median ${R[ns_p50]})" "$(median ${R[ns_p99]})"
 printf '| %-25s | %14s | %6s | %6s |\n' "100 % shadow" "$(median ${R[sh_rate]})" "$(median ${R[sh_p50]})" "$(median ${R[sh_p99]})"
-echo "p50 ratio shadow/no-shadow: $(ratio "$(median ${R[sh_p50]})" "$(median ${R[ns_p50]})") (target <= 1.05); shadows compared/dropped/errors: $compared"
+echo "p50 ratio shadow/no-shadow: $(ratio "$(median ${R[sh_p50]})" "$(median ${R[ns_p50]})") (target <= 1.05; per run $(run_ratios "${R[sh_p50]}" "${R[ns_p50]}")); shadows compared/dropped/errors: $compared"
 out="$RESULTS/experiments-$(date +%Y%m%dT%H%M%S).json"
 cat > "$out" <<JSON
 {"benchmark":"experiments","seconds":$SECS,"repeats":$REPS,"loops":$LOOPS,"loadavg":"$load",

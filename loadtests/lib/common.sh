@@ -95,6 +95,10 @@ measured() {
 
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+# run_ratios "A1 A2 …" "B1 B2 …": the ratio of each repetition's pair, "0.91/0.88/0.90". Runs alternate,
+# so a pair shares one stretch of machine weather; the spread shows how far a median can be trusted.
+run_ratios() { awk -v a="$1" -v b="$2" 'BEGIN { n = split(a, x, " "); split(b, y, " ")
+  for (i = 1; i <= n; i++) printf "%s%s", (i > 1 ? "/" : ""), (y[i] > 0 ? sprintf("%.2f", x[i] / y[i]) : "n/a") }'; }
 
 # prepare_switchyard: finds the mlp fixture (own, else ../shared) as $FIX, installs the peers,
 # builds the release binary, and sets $BIN and $PY (the test venv's python); run from anywhere.

@@ -77,14 +77,14 @@ JSON=""
 row() {  # label sy-key peer-key target
   local s n cs cn; s=$(median ${R[$2]}); n=$(median ${R[$3]})
   cs=$(median ${C[$2]:-nan}); cn=$(median ${C[$3]:-nan})
-  printf '| %-34s | %10.0f | %10.0f | %7s | %-7s | %6s | %6s |\n' "$1" "$s" "$n" "$(ratio "$s" "$n")" "$4" "$cs" "$cn"
+  printf '| %-34s | %10.0f | %10.0f | %7s | %-7s | %6s | %6s | %s |\n' "$1" "$s" "$n" "$(ratio "$s" "$n")" "$4" "$cs" "$cn" "$(run_ratios "${R[$2]}" "${R[$3]}")"
   JSON+="{\"case\":\"$1\",\"switchyard_rps\":$s,\"peer_rps\":$n,\"ratio\":$(ratio "$s" "$n"),\"target\":\"$4\",\"switchyard_cpu_us_per_req\":\"$cs\",\"peer_cpu_us_per_req\":\"$cn\",\"runs\":\"${R[$2]# } / ${R[$3]# }\"},"
 }
 echo
 echo "OIP v2, mlp batch 1; ${SECS}s x ${REPS} alternating runs, medians; switchyard loops=$LOOPS; load avg $load"
 echo "CPU sy / CPU peer: server CPU time (all threads, /proc) per request, µs, median (not measured for MLServer)."
-echo "| case (peer)                        | switchyard |       peer |   ratio | target  | CPU sy | CPU peer |"
-echo "|------------------------------------|-----------:|-----------:|--------:|---------|-------:|-------:|"
+echo "| case (peer)                        | switchyard |       peer |   ratio | target  | CPU sy | CPU peer | ratio per run |"
+echo "|------------------------------------|-----------:|-----------:|--------:|---------|-------:|-------:|---------------|"
 row "HTTP/1.1 JSON (nginx)" sy_json ng_h1 ">=0.6"
 [ "$MLSERVER" = 1 ] && row "HTTP/1.1 JSON (MLServer 1.7.1)" sy_json ml_json ">=50"
 row "HTTP/1.1 binary (nginx)" sy_bin ng_h1 ">=0.7"

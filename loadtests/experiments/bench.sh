@@ -3,6 +3,8 @@
 #  1. Routing overhead: the `mlp` fixture (batch 1) addressed directly (/v2/models/mlp/versions/1/infer)
 #     against an experiment with two variants on the same model version (/v2/models/ab/infer):
 #     HTTP/1.1 wrk -c32 and h2c h2load -c32 -m16, alternating runs, medians.   Target: routed >= 0.97x direct.
+#     The same over HTTP/1.1 for the `cnn` fixture (a 28x28 image, batch 1): routing's cost is per request, so
+#     its share depends on the model; `mlp` batch 1 is the cheapest request there is, the worst case.
 #  2. Shadow cost: the maximum rate of the routed endpoint (h2load -c32 -m1), then half of it offered
 #     open-loop (h2load --rps over 8 clients) to an experiment without shadows and to one whose every
 #     request is also run on a shadow; p50/p99 from h2load's per-request log.  Target: p50 <= 1.05x.
@@ -13,10 +15,12 @@ SECS=${1:-10}; REPS=${2:-3}; LOOPS=${3:-2}
 OIP="$ROOT/loadtests/oip"
 prepare_switchyard
 
-mkdir -p "$WORK/repo/mlp/1" "$WORK/repo/mlp/2"
+mkdir -p "$WORK/repo/mlp/1" "$WORK/repo/mlp/2" "$WORK/repo/cnn/1"
 cp "$FIX/mlp.onnx" "$WORK/repo/mlp/1/model.onnx"; cp "$FIX/mlp.onnx" "$WORK/repo/mlp/2/model.onnx"
+cp "$FIX/cnn.onnx" "$WORK/repo/cnn/1/model.onnx"
 printf 'version_policy: { all: {} }\n' > "$WORK/repo/mlp/config.yaml"
 "$PY" "$OIP/payloads.py" "$FIX/mlp.inputs.json" "$WORK/p" >/dev/null
+"$PY" "$OIP/payloads.py" "$FIX/cnn.inputs.json" "$WORK/pc" >/dev/null
 cat > "$WORK/experiments.yaml" <<YAML
 experiments:
   - name: ab                      # two variants, the same model version: the cost of routing alone
@@ -29,6 +33,10 @@ experiments:
       - { name: b, model: mlp, version: 1, weight: 50 }
     shadow:
       - { name: v2, model: mlp, version: 2, percent: 100, sampling: random }
+  - name: ab-cnn                  # routing alone again, on a model that does some work
+    variants:
+      - { name: a, model: cnn, version: 1, weight: 50, control: true }
+      - { name: b, model: cnn, version: 1, weight: 50 }
 YAML
 
 SY=$(free_port); ADMIN=$(free_port)
@@ -36,13 +44,17 @@ SY=$(free_port); ADMIN=$(free_port)
   --config "$WORK/experiments.yaml" --state-dir "$WORK/state" 2>"$WORK/switchyard.log" & PIDS+=($!)
 wait_port "$SY" || { cat "$WORK/switchyard.log" >&2; exit 1; }
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$SY/v2/health/ready" >/dev/null && break; sleep 0.1; done
-J="$WORK/p/infer.json"
+J="$WORK/p/infer.json"; JC="$WORK/pc/infer.json"
 for path in mlp/versions/1 ab shadowed; do
   curl -sf -H 'content-type: application/json' --data-binary @"$J" "http://127.0.0.1:$SY/v2/models/$path/infer" | grep -q '"outputs"' \
     || { echo "no answer from /v2/models/$path/infer" >&2; cat "$WORK/switchyard.log" >&2; exit 1; }
 done
+for path in cnn/versions/1 ab-cnn; do
+  curl -sf -H 'content-type: application/json' --data-binary @"$JC" "http://127.0.0.1:$SY/v2/models/$path/infer" | grep -q '"outputs"' \
+    || { echo "no answer from /v2/models/$path/infer" >&2; cat "$WORK/switchyard.log" >&2; exit 1; }
+done
 
-wrk_post() { BODY_FILE=$J CONTENT_TYPE=application/json wrk -t1 -c32 -d"${SECS}s" -s "$OIP/post.lua" "$1" 2>&1 \
+wrk_post() { BODY_FILE=${2:-$J} CONTENT_TYPE=application/json wrk -t1 -c32 -d"${SECS}s" -s "$OIP/post.lua" "$1" 2>&1 \
   | awk '/Requests\/sec/ {r=$2} /^non2xx/ {b=$2} END {if (b > 0) print "ERR"; else print r}'; }
 h2_post() { run_h2load "$1" "$SECS" "$2" -d "$J" -H 'content-type: application/json'; }
 
@@ -53,6 +65,8 @@ for rep in $(seq 1 "$REPS"); do
   R[direct_m16]+=" $(h2_post "http://127.0.0.1:$SY/v2/models/mlp/versions/1/infer" 16)"
   R[routed_m16]+=" $(h2_post "http://127.0.0.1:$SY/v2/models/ab/infer" 16)"
   R[routed_max]+=" $(h2_post "http://127.0.0.1:$SY/v2/models/ab/infer" 1)"
+  R[direct_cnn]+=" $(wrk_post "http://127.0.0.1:$SY/v2/models/cnn/versions/1/infer" "$JC")"
+  R[routed_cnn]+=" $(wrk_post "http://127.0.0.1:$SY/v2/models/ab-cnn/infer" "$JC")"
 done
 MAX=$(median ${R[routed_max]})
 # Half of the maximum, offered open-loop by 8 clients at a fixed rate each.
@@ -74,11 +88,11 @@ compared=$(echo "$SHADOW" | "$PY" -c 'import json,sys; d=json.load(sys.stdin)["s
 
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 echo
-echo "Experiments, mlp batch 1; ${SECS}s x ${REPS} alternating runs, medians; switchyard loops=$LOOPS; load avg $load"
+echo "Experiments, mlp batch 1 (and cnn batch 1 where named); ${SECS}s x ${REPS} alternating runs, medians; switchyard loops=$LOOPS; load avg $load"
 echo "| case                                   |     routed |     direct |  ratio | target | ratio per run |"
 echo "|----------------------------------------|-----------:|-----------:|-------:|--------|---------------|"
-for k in h1 m16; do
-  label=$([ $k = h1 ] && echo "HTTP/1.1 wrk -c32 (req/s)" || echo "h2c h2load -c32 -m16 (req/s)")
+for k in h1 m16 cnn; do
+  case $k in h1) label="HTTP/1.1 wrk -c32 (req/s)" ;; m16) label="h2c h2load -c32 -m16 (req/s)" ;; cnn) label="cnn batch 1, HTTP/1.1 wrk -c32" ;; esac
   r=$(median ${R[routed_$k]}); d=$(median ${R[direct_$k]})
   printf '| %-38s | %10.0f | %10.0f | %6s | >=0.97 | %s |\n' "$label" "$r" "$d" "$(ratio "$r" "$d")" "$(run_ratios "${R[routed_$k]}" "${R[direct_$k]}")"
 done
@@ -93,6 +107,7 @@ out="$RESULTS/experiments-$(date +%Y%m%dT%H%M%S).json"
 cat > "$out" <<JSON
 {"benchmark":"experiments","seconds":$SECS,"repeats":$REPS,"loops":$LOOPS,"loadavg":"$load",
  "routed_h1":"${R[routed_h1]# }","direct_h1":"${R[direct_h1]# }","routed_m16":"${R[routed_m16]# }","direct_m16":"${R[direct_m16]# }",
+ "routed_cnn_h1":"${R[routed_cnn]# }","direct_cnn_h1":"${R[direct_cnn]# }",
  "routed_max_m1":"${R[routed_max]# }","rps_per_client":$RPS,
  "noshadow_rate":"${R[ns_rate]# }","noshadow_p50_us":"${R[ns_p50]# }","noshadow_p99_us":"${R[ns_p99]# }",
  "shadow_rate":"${R[sh_rate]# }","shadow_p50_us":"${R[sh_p50]# }","shadow_p99_us":"${R[sh_p99]# }","shadow_compared_dropped_errors":"$compared"}

@@ -46,35 +46,42 @@ final class RoutedCall: Sendable {
     }
 
     /// The assignment token as text (gRPC response parameters). The same value `decorate` writes
-    /// into the response's header: the inputs and the issue time are fixed at routing.
+    /// into the response's header: the inputs and the issue time are fixed at routing. A caller
+    /// that has made it passes it to `decorate` rather than have the token signed twice.
     var token: String {
         signingKey.sign(experiment: assignment.experiment, variant: variant.name, unit: unit, issuedAt: issuedAt)
     }
 
     var variant: CompiledVariant { assignment.variant }
 
-    /// Response headers (REST) and initial metadata (gRPC).
-    func decorate(_ response: consuming HTTPResponse) -> HTTPResponse {
+    /// Response headers (REST) and initial metadata (gRPC). The token is signed straight into the
+    /// header buffer, unless `signedToken` (the text of `token`, already made) is given.
+    func decorate(_ response: consuming HTTPResponse, signedToken: String? = nil) -> HTTPResponse {
         var r = response
         // The experiment and variant fields are the variant's, packed when the view was built;
         // one growth, sized exactly, for them and the token (~100 bytes).
         let fixed = route.variantFields[variant.index]
         let experiment = assignment.experiment, variantName = variant.name
-        let length = signingKey.tokenLength(experiment: experiment, variant: variantName, unit: unit)
+        let length = signedToken?.utf8.count ?? signingKey.tokenLength(experiment: experiment, variant: variantName, unit: unit)
         r.headers.reserveCapacity(fields: 1, bytes: fixed.packedByteCount + Self.tokenHeader.utf8CodeUnitCount + length)
         r.headers.append(contentsOf: fixed)
         r.headers.append(name: Self.tokenHeader, valueLength: length) { out in
-            signingKey.write(experiment: experiment, variant: variantName, unit: unit, issuedAt: issuedAt, into: out)
+            if let signedToken {
+                signedToken.withUTF8Bytes { out.copyMemory(from: UnsafeRawBufferPointer($0)) }
+            } else {
+                let written = signingKey.write(experiment: experiment, variant: variantName, unit: unit, issuedAt: issuedAt, into: out)
+                assert(written == length, "token length \(written) differs from the \(length) bytes reserved")
+            }
         }
         return r
     }
 
     /// The same facts as response parameters, for gRPC clients that only see the message
     /// (tritonclient's gRPC `InferResult` exposes no metadata). REST clients read the headers.
-    func decorate(_ parameters: inout InferParameters) {
+    func decorate(_ parameters: inout InferParameters, signedToken: String) {
         parameters["switchyard_experiment"] = .string(assignment.experiment)
         parameters["switchyard_variant"] = .string(variant.name)
-        parameters["switchyard_assignment"] = .string(token)
+        parameters["switchyard_assignment"] = .string(signedToken)
     }
 
     /// Records the request in the experiment's statistics (per-loop shard; no shared lock).

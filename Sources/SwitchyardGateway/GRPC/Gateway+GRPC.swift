@@ -174,9 +174,11 @@ extension Gateway {
             let t1 = monotonicNanos()
             var response = InferResponse(modelName: served.model.name, modelVersion: served.model.version,
                                          id: request.id, outputs: outputs)
-            routed?.decorate(&response.parameters)
+            // One signature for the response parameter and the metadata field.
+            let token = routed?.token
+            if let routed, let token { routed.decorate(&response.parameters, signedToken: token) }
             routed?.record(.success, receivedAt: context.receivedAt, outputs: outputs)
-            reply.send(framed: GRPCInferResponseEncoder.framed(response))
+            reply.send(framed: GRPCInferResponseEncoder.framed(response), signedToken: token)
             let t2 = monotonicNanos()
             served.stats.recordSuccess(loop: context.loop.index, batch: Int(request.inputs.first?.shape.first ?? 1), total: t2 &- context.receivedAt,
                                        queue: outcome.startedAt &- t0, input: t0 &- context.receivedAt,
@@ -201,16 +203,17 @@ struct GRPCReply: Sendable {
         deliver { GRPCMessaging.response(message) }
     }
 
-    /// Sends a message already encoded and framed (the ModelInfer fast path).
-    func send(framed: [UInt8]) {
-        deliver { GRPCMessaging.response(framed: framed) }
+    /// Sends a message already encoded and framed (the ModelInfer fast path); `signedToken` is the
+    /// routed call's token when the message already carries it.
+    func send(framed: [UInt8], signedToken: String? = nil) {
+        deliver(signedToken: signedToken) { GRPCMessaging.response(framed: framed) }
     }
 
-    private func deliver(_ response: () -> HTTPResponse) {
+    private func deliver(signedToken: String? = nil, _ response: () -> HTTPResponse) {
         if let deadline, monotonicNanos() > deadline {
             return fail(GRPCStatus(.deadlineExceeded, "deadline exceeded before the response was ready"))
         }
-        writer.complete(Gateway.finish(response(), routed))
+        writer.complete(Gateway.finish(response(), routed, signedToken: signedToken))
     }
 
     func fail(_ status: GRPCStatus) {

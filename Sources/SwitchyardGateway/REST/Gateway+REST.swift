@@ -182,9 +182,9 @@ extension Gateway {
     }
 
     /// A response as sent: routed responses carry the variant and token headers.
-    static func finish(_ response: consuming HTTPResponse, _ routed: RoutedCall?) -> HTTPResponse {
+    static func finish(_ response: consuming HTTPResponse, _ routed: RoutedCall?, signedToken: String? = nil) -> HTTPResponse {
         guard let routed else { return response }
-        return routed.decorate(response)
+        return routed.decorate(response, signedToken: signedToken)
     }
 
     /// How an inference answer is written: the raw single-input form answers with every output

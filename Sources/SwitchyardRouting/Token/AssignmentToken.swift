@@ -90,7 +90,8 @@ public struct AssignmentTokenSigner: Sendable {
         /// The length of the token `write` produces for these fields (ASCII: bytes = characters).
         public func tokenLength(experiment: String, variant: String, unit: String) -> Int {
             let payload = AssignmentTokenSigner.payloadLength(fields: (keyID, experiment, variant, unit))
-            return AssignmentTokenSigner.prefix.utf8.count + 1 + (payload * 4 + 2) / 3 + 1 + (AssignmentTokenSigner.tagLength * 4 + 2) / 3
+            return AssignmentTokenSigner.prefix.utf8.count + 1 + Base64URL.encodedCount(payload) + 1
+                + Base64URL.encodedCount(AssignmentTokenSigner.tagLength)
         }
 
         /// Writes the token's text at the start of `out` (room for `tokenLength` bytes); returns its

@@ -9,13 +9,16 @@ enum Base64URL {
         return table
     }()
 
+    /// The length of the encoding of `count` bytes (no padding).
+    static func encodedCount(_ count: Int) -> Int { (count * 4 + 2) / 3 }
+
     static func encode(_ bytes: [UInt8]) -> String {
         bytes.withUnsafeBufferPointer { source in
-            String(unsafeUninitializedCapacity: (source.count * 4 + 2) / 3) { encode(source, into: $0) }
+            String(unsafeUninitializedCapacity: encodedCount(source.count)) { encode(source, into: $0) }
         }
     }
 
-    /// Writes the encoding of `bytes` at the start of `out` (room for `(count * 4 + 2) / 3`
+    /// Writes the encoding of `bytes` at the start of `out` (room for `encodedCount(bytes.count)`
     /// characters); returns the number of characters written.
     static func encode(_ bytes: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
         alphabet.withUnsafeBufferPointer { a in

@@ -22,6 +22,8 @@ import SwitchyardGateway
         #expect(["control", "candidate"].contains(variant))
         #expect(triton.allSatisfy { $0["token"] as? String == "sy2." && $0["probabilities"] as? Int == 4 })
         #expect(grpcio.allSatisfy { $0["token"] as? String == "sy2." && $0["experiment"] as? String == "ab" })
+        // The metadata field and the response parameter carry one token (signed once).
+        #expect(grpcio.allSatisfy { $0["same_token"] as? Bool == true })
         let version = variant == "control" ? "1" : "2"
         #expect(grpcio.allSatisfy { $0["model_version"] as? String == version })
         let direct = try #require(result["direct"] as? [String: Any])

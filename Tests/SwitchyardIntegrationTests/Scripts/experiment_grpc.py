@@ -37,9 +37,11 @@ request.raw_input_contents.append(row.tobytes())
 for _ in range(5):
     response, call = stub.ModelInfer.with_call(request, metadata=(("x-user-id", "grpc-user"),))
     metadata = dict(call.initial_metadata())
+    parameters = {k: v.string_param for k, v in response.parameters.items()}
     out["grpcio"].append({"variant": metadata.get("x-switchyard-variant"),
                           "experiment": metadata.get("x-switchyard-experiment"),
                           "token": metadata.get("x-switchyard-assignment", "")[:4],
+                          "same_token": metadata.get("x-switchyard-assignment") == parameters.get("switchyard_assignment"),
                           "model_version": response.model_version})
 
 direct = service_pb2.ModelInferRequest(model_name="classifier", model_version="1")

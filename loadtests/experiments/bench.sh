@@ -45,12 +45,9 @@ SY=$(free_port); ADMIN=$(free_port)
 wait_port "$SY" || { cat "$WORK/switchyard.log" >&2; exit 1; }
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$SY/v2/health/ready" >/dev/null && break; sleep 0.1; done
 J="$WORK/p/infer.json"; JC="$WORK/pc/infer.json"
-for path in mlp/versions/1 ab shadowed; do
-  curl -sf -H 'content-type: application/json' --data-binary @"$J" "http://127.0.0.1:$SY/v2/models/$path/infer" | grep -q '"outputs"' \
-    || { echo "no answer from /v2/models/$path/infer" >&2; cat "$WORK/switchyard.log" >&2; exit 1; }
-done
-for path in cnn/versions/1 ab-cnn; do
-  curl -sf -H 'content-type: application/json' --data-binary @"$JC" "http://127.0.0.1:$SY/v2/models/$path/infer" | grep -q '"outputs"' \
+for target in "mlp/versions/1 $J" "ab $J" "shadowed $J" "cnn/versions/1 $JC" "ab-cnn $JC"; do
+  read -r path body <<<"$target"
+  curl -sf -H 'content-type: application/json' --data-binary @"$body" "http://127.0.0.1:$SY/v2/models/$path/infer" | grep -q '"outputs"' \
     || { echo "no answer from /v2/models/$path/infer" >&2; cat "$WORK/switchyard.log" >&2; exit 1; }
 done
 

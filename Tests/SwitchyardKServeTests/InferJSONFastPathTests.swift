@@ -113,6 +113,32 @@ import Testing
         #expect(accepted > 100, "the reader declined most generated requests: \(accepted) of 300")
     }
 
+    /// The eight-byte fraction step reads what the one-digit loop reads: every run length from 0
+    /// to 20, ended by each kind of byte (below '0', above '9', high bytes whose +6 carries) or by
+    /// the end of the buffer, at every offset where fewer or more than eight bytes remain.
+    @Test func fractionStepAgreesWithOneDigitAtATime() {
+        var rng = TestRandom(seed: 7)
+        let enders: [UInt8?] = [nil, 0x2C, 0x5D, 0x20, 0x2F, 0x3A, 0x65, 0x45, 0x00, 0xFA, 0xFF, 0x80]
+        for length in 0...20 {
+            for ender in enders {
+                for tail in 0..<(ender == nil ? 1 : 10) {   // no ender: the run ends the buffer
+                    var bytes = (0..<length).map { _ in UInt8(0x30 + rng.next() % 10) }
+                    if let ender { bytes.append(ender) }
+                    bytes += (0..<tail).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+                    let start = UInt64(rng.next() % 1000)
+                    bytes.withUnsafeBufferPointer { b in
+                        var j = 0, m = start
+                        FastRequestReader.readFraction(b.baseAddress!, b.count, &j, &m)
+                        var k = 0, expected = start
+                        FastRequestReader.readDigits(b.baseAddress!, b.count, &k, &expected)
+                        #expect(j == k && j == length, "length \(length) ender \(String(describing: ender)) tail \(tail)")
+                        #expect(m == expected, "length \(length) ender \(String(describing: ender)) tail \(tail)")
+                    }
+                }
+            }
+        }
+    }
+
     static let noise = Array(#"0123456789-+.eE,:[]{}" \tnul"#.utf8) + [0, 0x80, 0xFF]
 
     /// A seeded 64-bit LCG (Knuth's MMIX constants) with an xorshift on the way out: plenty for

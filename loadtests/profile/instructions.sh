@@ -12,6 +12,7 @@
 #         routed | routed-m16 (mlp batch 1 JSON through a two-variant experiment; compare with json / m16json)
 #   BINARY: a switchyard executable to measure instead of building this tree (A/B a change).
 #   KEEP_DUMP=FILE in the environment keeps the callgrind profile (inclusive costs, call graph).
+#   CALLGRIND_OPTS adds valgrind options, e.g. --dump-instr=yes for costs per machine instruction.
 # Prints instructions per request, the 25 functions with the most instructions of their own, and
 # the reference-count calls per request with the 12 functions that make the most (refcounts.py).
 set -euo pipefail
@@ -45,7 +46,7 @@ YAML
 # Deterministic hashing: with per-process random seeds, dictionary lookups vary by ~100-200
 # instructions per request from one run to the next.
 PORT=$(free_port)
-SWIFT_DETERMINISTIC_HASHING=1 valgrind --tool=callgrind --callgrind-out-file="$WORK/cg.out" \
+SWIFT_DETERMINISTIC_HASHING=1 valgrind --tool=callgrind --callgrind-out-file="$WORK/cg.out" ${CALLGRIND_OPTS:-} \
   "$WORK/switchyard" serve --host 127.0.0.1 --port "$PORT" --admin-port "$(free_port)" --loops 1 \
   --repository "$WORK/repo" --config "$WORK/experiments.yaml" --state-dir "$WORK/state" \
   --inline-threshold-us 1000000 >"$WORK/server.log" 2>&1 & PIDS+=($!)

@@ -13,7 +13,7 @@ extension Gateway {
         guard let experiments else {
             return writer.complete(.error(.notFound, "unknown experiment '\(name)': the gateway runs without experiments"))
         }
-        let view = experiments.publisher.view(cached: &loopState(context).experimentsView)
+        let view = experiments.publisher.view(cached: &loopState(context).experimentsView, models: repository)
         guard let route = view.routes[name], let stats = route.stats else {
             return writer.complete(.error(.notFound, "unknown experiment '\(name)'"))
         }

@@ -14,7 +14,7 @@ extension Gateway {
     func route(experiment name: String, headers: HTTPHeaders, target: String?, context: RequestContext) -> RoutedCall? {
         guard let experiments else { return nil }
         let state = loopState(context)
-        let view = experiments.publisher.view(cached: &state.experimentsView)
+        let view = experiments.publisher.view(cached: &state.experimentsView, models: repository)
         guard let route = view.routes[name] else { return nil }
         let requestID = headers["x-request-id"] ?? state.nextRequestID()
         // Most experiments read no request attribute (no sticky key, no override): skip building
@@ -32,6 +32,8 @@ extension Gateway {
     /// The model version a routed request runs on. A variant whose model is not loaded is the
     /// gateway's fault (503), not the client's: the request named a valid experiment.
     func resolveVariant(_ call: RoutedCall) throws(KServeError) -> ModelRepository.Served {
+        // Resolved when the loop's view was made, and still current (see `ExperimentRoute.served`).
+        if let served = call.route.served[call.variant.index] { return served }
         do {
             return try repository.resolve(call.reference)
         } catch {

@@ -50,6 +50,10 @@ public final class ModelRepository: Sendable {
     public let root: URL
     let loader: Loader
     private let table = Mutex<[String: ModelEntry]>([:])
+    /// Counts changes of `table` (loads, reloads, unloads). Routed requests read it to know that
+    /// the versions their loop resolved for the experiments' variants are still the ones to use
+    /// (see `ExperimentsViewPublisher.view(cached:models:)`).
+    private let changes = Atomic<Int>(0)
     private let loadLock = Mutex<Void>(())
     private let statsTable = Mutex<[String: ModelStatsRecorder]>([:])
 
@@ -146,6 +150,7 @@ public final class ModelRepository: Sendable {
                 t[name] = ModelEntry(name: name, config: e.config, loaded: [:],
                                      status: e.status.mapValues { _ in VersionStatus(state: "UNAVAILABLE", reason: "unloaded") },
                                      failure: "unloaded")
+                changes.add(1, ordering: .releasing)
                 return e
             }
             guard removed != nil else { throw .notFound("model '\(name)' is not loaded") }
@@ -153,8 +158,16 @@ public final class ModelRepository: Sendable {
     }
 
     private func install(_ entry: ModelEntry) {
-        table.withLock { $0[entry.name] = entry }
+        table.withLock {
+            $0[entry.name] = entry
+            changes.add(1, ordering: .releasing)
+        }
     }
+
+    /// The number of changes so far: equal numbers mean that `resolve` answers as it did. Bumped
+    /// inside the table's lock after each change, so a reader that sees a new number and then
+    /// resolves finds the new table.
+    public var changeCount: Int { changes.load(ordering: .acquiring) }
 
     static func isValidName(_ n: String) -> Bool {
         !n.isEmpty && n != "." && n != ".." && !n.contains("/") && !n.contains("\0")

@@ -105,6 +105,37 @@ import SwitchyardGateway
         #expect(try #require(g.service.stats("broken")).recorder.telemetry().variants[1].serverErrors == 1)
     }
 
+    /// Each loop keeps its variants' model versions resolved; unloading and reloading the model
+    /// must reach routed requests at once, on connections that routed before.
+    @Test func unloadingAndReloadingAVariantsModelReachesRoutedRequestsAtOnce() throws {
+        let config = """
+        experiments:
+          - name: only
+            variants:
+              - { name: a, model: classifier, version: 2, weight: 100, control: true }
+              - { name: b, model: classifier, version: 1, weight: 0 }
+        """
+        let g = try ExperimentGateway(config: config); defer { g.stop(); g.removeFiles() }
+        let clients = try (0..<4).map { _ in try g.client() }
+        for c in clients {
+            let r = try c.post("/v2/models/only/infer", json: ExperimentGateway.row)
+            #expect(r.status == 200, "\(r.text)")
+            #expect(try r.json()["model_version"] as? String == "2")
+        }
+        try g.gateway.repository.unload("classifier")
+        for c in clients {
+            let r = try c.post("/v2/models/only/infer", json: ExperimentGateway.row)
+            #expect(r.status == 503, "\(r.text)")
+            #expect(r.text.contains("variant 'a' of experiment 'only'"), "\(r.text)")
+        }
+        try g.gateway.repository.load("classifier")
+        for c in clients {
+            let r = try c.post("/v2/models/only/infer", json: ExperimentGateway.row)
+            #expect(r.status == 200, "\(r.text)")
+            #expect(try r.json()["model_version"] as? String == "2")
+        }
+    }
+
     @Test func shadowNeverChangesThePrimaryAndIsCompared() throws {
         let config = """
         experiments:

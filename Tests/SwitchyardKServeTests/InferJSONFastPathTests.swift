@@ -139,6 +139,57 @@ import Testing
         }
     }
 
+    /// The plain-float reader answers exactly what the general reader answers (value, bit for
+    /// bit, and end position) whenever it answers, and it answers for what clients print:
+    /// shortest float and double spellings of all magnitudes, short decimals, integers; followed
+    /// by each kind of byte, or by the end of the buffer.
+    @Test func plainFloatAgreesWithTheGeneralReader() {
+        var rng = TestRandom(seed: 11)
+        var answered = 0, printedFloats = 0, floatsAnswered = 0
+        let enders = ["", ",", "]", " ", "e5", "E-3", ".5", "0", "x", "\u{0}"]
+        for n in 0..<20_000 {
+            let text: String
+            var isPrintedFloat = false
+            switch n % 5 {
+            case 0:
+                text = String(Float(bitPattern: UInt32(truncatingIfNeeded: rng.next()) & 0x3FFF_FFFF | 0x3000_0000))
+                    .replacingOccurrences(of: "e-", with: "E-")
+                isPrintedFloat = !text.contains("E")
+            case 1: text = String(Double(Int64(bitPattern: rng.next()) % 10_000_000) / 10_000_000)
+            case 2: text = String(Float(Int64(bitPattern: rng.next()) % 100_000) / 4096)
+                isPrintedFloat = true
+            case 3: text = rng.pick(["0", "-0", "-0.0", "1.", "01", "-", "00.5", "0.00000000000000001", "123456789012345678",
+                                     "9007199254740993", "9007199254740992", "0.9007199254740993", "1.0000000000000000",
+                                     "99999999.99999999", "12345678.9", "1.23456789", "-1234567890123456.78"])
+            default:
+                let digits = (0..<Int(rng.next() % 20)).map { _ in String(rng.next() % 10) }.joined()
+                text = (rng.next() % 2 == 0 ? "-" : "") + String(rng.next() % 1000) + "." + digits
+            }
+            let ender = rng.pick(enders)
+            let closed = rng.next() % 2 == 0   // as in a request: the array and objects close after it
+            let body = Array((text + ender + (closed ? "]}]}" : "") + String(repeating: " ", count: Int(rng.next() % 12))).utf8)
+            // A number that ends where its spelling ends, with a request's closing brackets after it
+            // (within eight bytes of the buffer's end the general path reads the fraction).
+            isPrintedFloat = isPrintedFloat && closed && !["e5", "E-3", ".5", "0"].contains(ender)
+            if isPrintedFloat { printedFloats += 1 }
+            body.withUnsafeBufferPointer { b in
+                var j = 0
+                guard let f = FastRequestReader.plainFloat(b.baseAddress!, b.count, &j) else {
+                    #expect(j == 0, "\(text): declined but moved")
+                    return
+                }
+                answered += 1
+                if isPrintedFloat { floatsAnswered += 1 }
+                var k = 0
+                let general = FastRequestReader.scanNumber(b.baseAddress!, b.count, &k)?.double.map(Float.init)
+                #expect(general?.bitPattern == f.bitPattern && j == k,
+                        "\(String(decoding: body, as: UTF8.self)): \(f) at \(j), general \(String(describing: general)) at \(k)")
+            }
+        }
+        #expect(answered > 5_000)
+        #expect(floatsAnswered * 100 > printedFloats * 95, "\(floatsAnswered) of \(printedFloats) printed floats")
+    }
+
     static let noise = Array(#"0123456789-+.eE,:[]{}" \tnul"#.utf8) + [0, 0x80, 0xFF]
 
     /// A seeded 64-bit LCG (Knuth's MMIX constants) with an xorshift on the way out: plenty for

@@ -10,6 +10,7 @@
 #   CASE: h1 | m1 | m16 (health over HTTP/1.1, h2c -m1, h2c -m16)
 #         json | binary (mlp batch 1 over HTTP/1.1) | m16json (over h2c -m16) | grpc (ModelInfer -m16)
 #         routed | routed-m16 (mlp batch 1 JSON through a two-variant experiment; compare with json / m16json)
+#         cnn | routed-cnn (the cnn fixture, batch 1 JSON over HTTP/1.1, direct and through an experiment)
 #   BINARY: a switchyard executable to measure instead of building this tree (A/B a change).
 #   KEEP_DUMP=FILE in the environment keeps the callgrind profile (inclusive costs, call graph).
 #   CALLGRIND_OPTS adds valgrind options, e.g. --dump-instr=yes for costs per machine instruction.
@@ -29,8 +30,12 @@ command -v valgrind >/dev/null || { echo "installing valgrind" >&2; apt-get inst
 # Valgrind 3.19 (Debian 12) cannot read the DWARF 5 that Swift emits: measure a copy without it
 # (symbols stay, so functions are still named).
 strip --strip-debug -o "$WORK/switchyard" "$BIN"
-mkdir -p "$WORK/repo/mlp/1"; cp "$FIX/mlp.onnx" "$WORK/repo/mlp/1/model.onnx"
+mkdir -p "$WORK/repo/mlp/1" "$WORK/repo/cnn/1"; cp "$FIX/mlp.onnx" "$WORK/repo/mlp/1/model.onnx"
 "$PY" "$ROOT/loadtests/oip/payloads.py" "$FIX/mlp.inputs.json" "$WORK/p" >/dev/null
+# The cnn fixture (28x28 image, batch 1) is in ../shared; the project's own has a smaller cnn_small.
+CNN=cnn; [ -f "$FIX/cnn.onnx" ] || CNN=cnn_small
+cp "$FIX/$CNN.onnx" "$WORK/repo/cnn/1/model.onnx"
+"$PY" "$ROOT/loadtests/oip/payloads.py" "$FIX/$CNN.inputs.json" "$WORK/pc" >/dev/null
 
 cat > "$WORK/experiments.yaml" <<YAML
 experiments:
@@ -38,6 +43,10 @@ experiments:
     variants:
       - { name: a, model: mlp, version: 1, weight: 50, control: true }
       - { name: b, model: mlp, version: 1, weight: 50 }
+  - name: ab-cnn
+    variants:
+      - { name: a, model: cnn, version: 1, weight: 50, control: true }
+      - { name: b, model: cnn, version: 1, weight: 50 }
 YAML
 
 # The inline threshold is lifted: each model's cost per row is measured at load, and under
@@ -64,6 +73,8 @@ load() {  # load COUNT
                   -H "inference-header-content-length: $(cat "$WORK/p/infer.bin.ihcl")" "$U/v2/models/mlp/infer") ;;
     m16json) out=$(h2load -n "$1" -c32 -m16 -d "$WORK/p/infer.json" -H 'content-type: application/json' "$U/v2/models/mlp/infer") ;;
     routed) out=$(h2load -n "$1" -c32 -m1 --h1 -d "$WORK/p/infer.json" -H 'content-type: application/json' "$U/v2/models/ab/infer") ;;
+    cnn) out=$(h2load -n "$1" -c32 -m1 --h1 -d "$WORK/pc/infer.json" -H 'content-type: application/json' "$U/v2/models/cnn/infer") ;;
+    routed-cnn) out=$(h2load -n "$1" -c32 -m1 --h1 -d "$WORK/pc/infer.json" -H 'content-type: application/json' "$U/v2/models/ab-cnn/infer") ;;
     routed-m16) out=$(h2load -n "$1" -c32 -m16 -d "$WORK/p/infer.json" -H 'content-type: application/json' "$U/v2/models/ab/infer") ;;
     grpc) out=$(h2load -n "$1" -c32 -m16 -d "$WORK/p/infer.grpc" -H 'content-type: application/grpc' -H 'te: trailers' \
                 "$U/inference.GRPCInferenceService/ModelInfer") ;;

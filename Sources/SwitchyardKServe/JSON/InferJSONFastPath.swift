@@ -650,16 +650,10 @@ struct FastRequestReader {
     mutating func simpleString() -> Range<Int>? {
         guard consume(UInt8(ascii: "\"")) else { return nil }
         let start = i
-        while i < count {
-            let c = p[i]
-            if c == UInt8(ascii: "\"") {
-                defer { i += 1 }
-                return start..<i
-            }
-            guard c >= 0x20, c <= 0x7E, c != UInt8(ascii: "\\") else { return nil }
-            i += 1
-        }
-        return nil
+        let end = start + ByteWords.firstNonPlain(p + start, count - start)
+        guard end < count, p[end] == UInt8(ascii: "\"") else { return nil }
+        i = end + 1
+        return start..<end
     }
 
     private func equals(_ r: Range<Int>, _ literal: StaticString) -> Bool {

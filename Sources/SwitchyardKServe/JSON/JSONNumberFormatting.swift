@@ -109,11 +109,7 @@ enum JSONNumberFormatting {
         var clean = true
         out.write(upTo: n + 2) { p in
             p[0] = UInt8(ascii: "\"")
-            for i in 0..<n {
-                let c = utf8[i]
-                p[i + 1] = c
-                if c < 0x20 || c == 0x22 || c == 0x5C { clean = false }
-            }
+            if let source = utf8.baseAddress { clean = ByteWords.copyCheckingEscapes(p + 1, source, n) }
             p[n + 1] = UInt8(ascii: "\"")
             return clean ? n + 2 : 0
         }

@@ -60,7 +60,9 @@ final class ExperimentRoute: Sendable {
     /// not loaded then, or the shared view). Valid while the repository's `changeCount` equals the
     /// view's `modelChanges`, which the publisher checks before handing the view to a request:
     /// a routed request then skips the repository's lock, name lookup and version parse
-    /// (~770 instructions of routing's ~5,700 over a direct request, `instructions.sh routed`).
+    /// (−625 instructions of routing's ~5,700 over a direct request, `instructions.sh routed`).
+    /// A loop that routes nothing after a model is unloaded keeps that version's model alive
+    /// until its next routed request (or outcome batch) replaces its copy.
     let served: [ModelRepository.Served?]
 
     init(_ compiled: CompiledExperiment, stats: ExperimentStats?, models: ModelRepository?) {

@@ -39,6 +39,24 @@ enum ByteWords {
         control(w) | equal(w, 0x22) | equal(w, 0x5C)
     }
 
+    /// How many bytes of `w`, from byte 0 (the first character), are ASCII digits: 0-8.
+    /// A digit is 0x30-0x39: high nibble 3, and still 3 after adding 6. A carry out of a byte at
+    /// or above 0xFA only disturbs later bytes, after the first non-digit.
+    @inline(__always) static func leadingDigits(_ w: UInt64) -> Int {
+        let nibbles: UInt64 = 0xF0F0_F0F0_F0F0_F0F0, threes = ones &* 0x30
+        let other = ((w & nibbles) ^ threes) | (((w &+ ones &* 6) & nibbles) ^ threes)
+        return other.trailingZeroBitCount &>> 3   // 64 / 8 when all eight are digits
+    }
+
+    /// The number written by eight digit values (0-9, byte 0 the most significant): the word of
+    /// eight ASCII digits minus `0x30…30`. Pairs, then fours, then all eight, in three
+    /// multiplications.
+    @inline(__always) static func eightDigits(_ digits: UInt64) -> UInt64 {
+        let pairs = (digits &* 10) &+ (digits &>> 8)
+        let low: UInt64 = 0x0000_00FF_0000_00FF
+        return (((pairs & low) &* (100 &+ (1_000_000 &<< 32))) &+ (((pairs &>> 16) & low) &* (1 &+ (10_000 &<< 32)))) &>> 32
+    }
+
     /// Copies `n` bytes from `source` to `target` (which do not overlap) and tells whether any
     /// of them is one a JSON string must escape.
     @inline(__always)

@@ -389,18 +389,13 @@ struct FastRequestReader {
             var steps = 0
             while true {
                 guard count &- q >= 8, m <= 90_071_992 else { return nil }   // m · 10^8 + 10^8 − 1 ≤ 2^53
-                let w = UnsafeRawPointer(p + q).loadUnaligned(as: UInt64.self).littleEndian
-                let nibbles: UInt64 = 0xF0F0_F0F0_F0F0_F0F0, threes: UInt64 = 0x3030_3030_3030_3030
-                let other = ((w & nibbles) ^ threes) | (((w &+ 0x0606_0606_0606_0606) & nibbles) ^ threes)
-                let n = other.trailingZeroBitCount &>> 3       // 8 when all eight are digits
+                let w = ByteWords.load(p + q)
+                let n = ByteWords.leadingDigits(w)
                 guard n > 0 else { return nil }                // "1." is not JSON
-                // Keep the n digits (bytes 0..<n, the first character in byte 0), zero the rest.
+                // Keep the n digits (bytes 0..<n), zero the rest: trailing zeros of eight digits.
+                // (Subtracting '0' cannot borrow out of a digit byte.)
                 let keep: UInt64 = n == 8 ? ~0 : (1 &<< UInt64(truncatingIfNeeded: n &* 8)) &- 1
-                var v = (w &- threes) & keep
-                v = (v &* 10) &+ (v &>> 8)
-                v = (((v & 0x0000_00FF_0000_00FF) &* (100 &+ (1_000_000 &<< 32)))
-                     &+ (((v &>> 16) & 0x0000_00FF_0000_00FF) &* (1 &+ (10_000 &<< 32)))) &>> 32
-                m = m &* 100_000_000 &+ (v & 0xFFFF_FFFF)
+                m = m &* 100_000_000 &+ ByteWords.eightDigits((w &- ByteWords.ones &* 0x30) & keep)
                 q &+= n
                 steps &+= 1
                 if n < 8 { break }
@@ -575,28 +570,20 @@ struct FastRequestReader {
     @inline(__always)
     static func readFraction(_ p: UnsafePointer<UInt8>, _ count: Int, _ j: inout Int, _ m: inout UInt64) {
         while count &- j >= 8 {
-            // Byte k of the word is character j + k (little-endian load).
-            let w = UnsafeRawPointer(p + j).loadUnaligned(as: UInt64.self).littleEndian
-            // A digit is 0x30-0x39: high nibble 3, and still 3 after adding 6. A carry out of a
-            // byte at or above 0xFA only disturbs later bytes, after the first non-digit.
-            let nibbles: UInt64 = 0xF0F0_F0F0_F0F0_F0F0, threes: UInt64 = 0x3030_3030_3030_3030
-            let other = ((w & nibbles) ^ threes) | (((w &+ 0x0606_0606_0606_0606) & nibbles) ^ threes)
-            let n = other == 0 ? 8 : other.trailingZeroBitCount &>> 3
+            let w = ByteWords.load(p + j)   // byte k is character j + k
+            let n = ByteWords.leadingDigits(w)
             guard n > 0 else { return }
             // The n digits' values, moved to the top bytes so that the bytes below read as
             // leading zeros (subtracting '0' cannot borrow out of a digit byte).
-            var v = (w &- threes) &<< UInt64(truncatingIfNeeded: (8 &- n) &* 8)
-            v = (v &* 10) &+ (v &>> 8)                      // pairs of digits
-            v = (((v & 0x0000_00FF_0000_00FF) &* (100 &+ (1_000_000 &<< 32)))
-                 &+ (((v &>> 16) & 0x0000_00FF_0000_00FF) &* (1 &+ (10_000 &<< 32)))) &>> 32
-            m = m &* Self.integerPower(n) &+ (v & 0xFFFF_FFFF)
+            let digits = (w &- ByteWords.ones &* 0x30) &<< UInt64(truncatingIfNeeded: (8 &- n) &* 8)
+            m = m &* Self.integerPower(n) &+ ByteWords.eightDigits(digits)
             j &+= n
             if n < 8 { return }
         }
         readDigits(p, count, &j, &m)
     }
 
-    /// 10^n for 0 ≤ n ≤ 18 (a switch the compiler turns into a table in memory).
+    /// 10^n for 0 ≤ n ≤ 8 (a switch the compiler turns into a table in memory).
     @inline(__always) static func integerPower(_ n: Int) -> UInt64 {
         switch n {
         case 0: 1
@@ -607,17 +594,7 @@ struct FastRequestReader {
         case 5: 100_000
         case 6: 1_000_000
         case 7: 10_000_000
-        case 8: 100_000_000
-        case 9: 1_000_000_000
-        case 10: 10_000_000_000
-        case 11: 100_000_000_000
-        case 12: 1_000_000_000_000
-        case 13: 10_000_000_000_000
-        case 14: 100_000_000_000_000
-        case 15: 1_000_000_000_000_000
-        case 16: 10_000_000_000_000_000
-        case 17: 100_000_000_000_000_000
-        default: 1_000_000_000_000_000_000
+        default: 100_000_000
         }
     }
 

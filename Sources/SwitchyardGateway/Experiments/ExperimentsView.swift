@@ -64,6 +64,8 @@ final class ExperimentRoute: Sendable {
     /// A loop that routes nothing after a model is unloaded keeps that version's model alive
     /// until its next routed request (or outcome batch) replaces its copy.
     let served: [ModelRepository.Served?]
+    /// The same for each shadow of the experiment (by its index in the `shadow` list).
+    let shadowServed: [ModelRepository.Served?]
 
     init(_ compiled: CompiledExperiment, stats: ExperimentStats?, models: ModelRepository?) {
         self.compiled = compiled
@@ -71,6 +73,9 @@ final class ExperimentRoute: Sendable {
         let references = compiled.variants.map { ModelReference(name: $0.model, version: String($0.version)) }
         self.references = references
         served = references.map { ref in models.flatMap { try? $0.resolve(ref) } }
+        shadowServed = compiled.shadows.map { shadow in
+            models.flatMap { try? $0.resolve(ModelReference(name: shadow.model, version: String(shadow.version))) }
+        }
         variantFields = compiled.variants.map { variant in
             var fields = HTTPHeaders()
             fields.addLowercased(name: RoutedCall.experimentHeader, value: compiled.name)

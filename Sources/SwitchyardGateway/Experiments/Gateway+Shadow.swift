@@ -12,7 +12,10 @@ extension Gateway {
         for target in call.assignment.shadows {
             let served: ModelRepository.Served
             do {
-                served = try repository.resolve(ModelReference(name: target.model, version: String(target.version)))
+                // Resolved when the loop's view was made, and still current (see `ExperimentRoute.served`);
+                // the repository is asked (for its error) only when the model was not loaded then.
+                served = try call.route.shadowServed[target.index]
+                    ?? repository.resolve(ModelReference(name: target.model, version: String(target.version)))
             } catch {
                 stats.recordShadow(target.name) { $0.recordShadowError(latencyNs: nil) }
                 continue

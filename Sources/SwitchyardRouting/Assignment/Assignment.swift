@@ -10,6 +10,8 @@ public enum AssignmentReason: String, Sendable, Equatable, Codable {
 
 /// A shadow copy to run after (never before) the primary response is on its way.
 public struct ShadowTarget: Sendable, Equatable {
+    /// The shadow's position in the experiment's `shadow` list.
+    public let index: Int
     public let name: String
     public let model: String
     public let version: Int

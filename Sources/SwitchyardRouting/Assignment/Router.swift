@@ -74,7 +74,7 @@ public enum Router {
                 u = StableHash.halfOpenUnit(SplitMix64.stream(random, 2 + UInt64(i)))
             }
             if u * 100 < shadow.percent {
-                targets.append(ShadowTarget(name: shadow.name, model: shadow.model, version: shadow.version,
+                targets.append(ShadowTarget(index: i, name: shadow.name, model: shadow.model, version: shadow.version,
                                             tolerance: shadow.tolerance))
             }
         }

@@ -185,4 +185,48 @@ import SwitchyardGateway
         // The regressor takes 5 features: every shadow call fails, the primary never noticed.
         #expect(byName["wrong-model"]?["shadowErrors"] as? Int == 40)
     }
+
+    /// Shadow models are resolved with the loop's view too: unloading one turns its next shadows
+    /// into shadow errors at once, reloading it brings comparisons back; the primary is untouched.
+    @Test func unloadingAndReloadingAShadowsModelReachesShadowsAtOnce() throws {
+        let config = """
+        experiments:
+          - name: shadowed
+            variants:
+              - { name: main, model: classifier, version: 1, weight: 100, control: true }
+              - { name: other, model: classifier, version: 1, weight: 0 }
+            shadow:
+              - { name: cand, model: candidate, version: 1, percent: 100, sampling: random }
+        """
+        let g = try ExperimentGateway(config: config); defer { g.stop(); g.removeFiles() }
+        let dir = g.repository.appendingPathComponent("candidate/1")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: ExperimentGateway.fixtures.appendingPathComponent("classifier_v2.onnx"),
+                                         to: dir.appendingPathComponent("model.onnx"))
+        try g.gateway.repository.load("candidate")
+        let c = try g.client()
+        func send(_ n: Int) throws {
+            for _ in 0..<n { #expect(try c.post("/v2/models/shadowed/infer", json: ExperimentGateway.row).status == 200) }
+        }
+        /// (comparisons, shadow errors) once `total` shadows are accounted for.
+        func counts(settlingAt total: Int) throws -> (compared: Int, errors: Int) {
+            var counts = (compared: 0, errors: 0)
+            for _ in 0..<250 {
+                let report = try g.admin("GET", "/admin/experiments/shadowed/shadow").json()
+                let shadow = (report["shadows"] as? [[String: Any]])?.first ?? [:]
+                counts = (shadow["comparisons"] as? Int ?? 0, shadow["shadowErrors"] as? Int ?? 0)
+                if counts.compared + counts.errors + (shadow["dropped"] as? Int ?? 0) == total { break }
+                Thread.sleep(forTimeInterval: 0.02)
+            }
+            return counts
+        }
+        try send(5)
+        #expect(try counts(settlingAt: 5) == (5, 0))
+        try g.gateway.repository.unload("candidate")
+        try send(5)
+        #expect(try counts(settlingAt: 10) == (5, 5), "shadows after the unload ran a version no longer loaded")
+        try g.gateway.repository.load("candidate")
+        try send(5)
+        #expect(try counts(settlingAt: 15) == (10, 5))
+    }
 }

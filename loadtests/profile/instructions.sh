@@ -11,6 +11,7 @@
 #         json | binary (mlp batch 1 over HTTP/1.1) | m16json (over h2c -m16) | grpc (ModelInfer -m16)
 #         routed | routed-m16 (mlp batch 1 JSON through a two-variant experiment; compare with json / m16json)
 #         cnn | routed-cnn (the cnn fixture, batch 1 JSON over HTTP/1.1, direct and through an experiment)
+#         shadowed (routed mlp with a 100 % shadow on the same model: the shadow's work on its own threads counts too)
 #   BINARY: a switchyard executable to measure instead of building this tree (A/B a change).
 #   KEEP_DUMP=FILE in the environment keeps the callgrind profile (inclusive costs, call graph).
 #   CALLGRIND_OPTS adds valgrind options, e.g. --dump-instr=yes for costs per machine instruction.
@@ -43,6 +44,12 @@ experiments:
     variants:
       - { name: a, model: mlp, version: 1, weight: 50, control: true }
       - { name: b, model: mlp, version: 1, weight: 50 }
+  - name: shadowed
+    variants:
+      - { name: a, model: mlp, version: 1, weight: 100, control: true }
+      - { name: b, model: mlp, version: 1, weight: 0 }
+    shadow:
+      - { name: s, model: mlp, version: 1, percent: 100, sampling: random }
   - name: ab-cnn
     variants:
       - { name: a, model: cnn, version: 1, weight: 50, control: true }
@@ -73,6 +80,7 @@ load() {  # load COUNT
                   -H "inference-header-content-length: $(cat "$WORK/p/infer.bin.ihcl")" "$U/v2/models/mlp/infer") ;;
     m16json) out=$(h2load -n "$1" -c32 -m16 -d "$WORK/p/infer.json" -H 'content-type: application/json' "$U/v2/models/mlp/infer") ;;
     routed) out=$(h2load -n "$1" -c32 -m1 --h1 -d "$WORK/p/infer.json" -H 'content-type: application/json' "$U/v2/models/ab/infer") ;;
+    shadowed) out=$(h2load -n "$1" -c32 -m1 --h1 -d "$WORK/p/infer.json" -H 'content-type: application/json' "$U/v2/models/shadowed/infer") ;;
     cnn) out=$(h2load -n "$1" -c32 -m1 --h1 -d "$WORK/pc/infer.json" -H 'content-type: application/json' "$U/v2/models/cnn/infer") ;;
     routed-cnn) out=$(h2load -n "$1" -c32 -m1 --h1 -d "$WORK/pc/infer.json" -H 'content-type: application/json' "$U/v2/models/ab-cnn/infer") ;;
     routed-m16) out=$(h2load -n "$1" -c32 -m16 -d "$WORK/p/infer.json" -H 'content-type: application/json' "$U/v2/models/ab/infer") ;;

@@ -49,7 +49,9 @@ final class ExperimentsView: Sendable {
 final class ExperimentRoute: Sendable {
     let compiled: CompiledExperiment
     let stats: ExperimentStats?
+    /// Per variant and per shadow (by its index in the `shadow` list), the model version it runs.
     let references: [ModelReference]
+    let shadowReferences: [ModelReference]
     let statsIndex: [Int]
     /// Per variant, the response fields naming the experiment and the variant, packed once here
     /// and copied into each routed response with one `memcpy` (see `RoutedCall.decorate`).
@@ -70,12 +72,11 @@ final class ExperimentRoute: Sendable {
     init(_ compiled: CompiledExperiment, stats: ExperimentStats?, models: ModelRepository?) {
         self.compiled = compiled
         self.stats = stats
-        let references = compiled.variants.map { ModelReference(name: $0.model, version: String($0.version)) }
-        self.references = references
-        served = references.map { ref in models.flatMap { try? $0.resolve(ref) } }
-        shadowServed = compiled.shadows.map { shadow in
-            models.flatMap { try? $0.resolve(ModelReference(name: shadow.model, version: String(shadow.version))) }
-        }
+        references = compiled.variants.map { ModelReference(name: $0.model, version: String($0.version)) }
+        shadowReferences = compiled.shadows.map { ModelReference(name: $0.model, version: String($0.version)) }
+        func resolved(_ ref: ModelReference) -> ModelRepository.Served? { models.flatMap { try? $0.resolve(ref) } }
+        served = references.map(resolved)
+        shadowServed = shadowReferences.map(resolved)
         variantFields = compiled.variants.map { variant in
             var fields = HTTPHeaders()
             fields.addLowercased(name: RoutedCall.experimentHeader, value: compiled.name)

@@ -14,8 +14,7 @@ extension Gateway {
             do {
                 // Resolved when the loop's view was made, and still current (see `ExperimentRoute.served`);
                 // the repository is asked (for its error) only when the model was not loaded then.
-                served = try call.route.shadowServed[target.index]
-                    ?? repository.resolve(ModelReference(name: target.model, version: String(target.version)))
+                served = try call.route.shadowServed[target.index] ?? repository.resolve(call.route.shadowReferences[target.index])
             } catch {
                 stats.recordShadow(target.name) { $0.recordShadowError(latencyNs: nil) }
                 continue

@@ -96,12 +96,7 @@ public struct HTTPHeaders: @unchecked Sendable, Equatable, Sequence {
     /// Appends a field from bytes, ASCII-lower-casing the name as it is copied (HTTP/1.1 decoders).
     public mutating func append(lowercasing name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {
         let out = appendSpace(name: name.count, value: value.count)
-        if name.count > 0 {
-            let n = (out + Self.prefix).bindMemory(to: UInt8.self, capacity: name.count)
-            n.update(from: name.baseAddress!.assumingMemoryBound(to: UInt8.self), count: name.count)
-            // A branch-free loop over copied bytes: the compiler vectorizes it.
-            for i in 0..<name.count { n[i] |= (n[i] &- 65 < 26) ? 0x20 : 0 }
-        }
+        if name.count > 0 { ASCIIWords.copyLowercased(out + Self.prefix, name.baseAddress!, name.count) }
         if value.count > 0 { (out + Self.prefix + name.count).copyMemory(from: value.baseAddress!, byteCount: value.count) }
     }
 

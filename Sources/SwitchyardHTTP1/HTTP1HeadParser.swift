@@ -92,7 +92,7 @@ struct HTTP1HeadParser {
         if HTTP1ByteClass.isOWS(p[start]) {
             throw .badRequest("obsolete line folding (a \(section.word) line starting with whitespace) is not allowed")
         }
-        var i = start
+        var i = HTTP1Swar.commonNameEnd(p, start, end)
         while i < end && HTTP1ByteClass.isToken(p[i]) { i += 1 }
         if i == end { throw .badRequest("\(section.word) line without a colon") }
         if p[i] != HTTP1ByteClass.colon { throw .invalidCharacter(p[i], in: "\(section.word) name") }

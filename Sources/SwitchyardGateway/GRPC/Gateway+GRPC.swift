@@ -154,24 +154,25 @@ extension Gateway {
                          routed: RoutedCall?) {
         let t0 = monotonicNanos()
         // Inline outcomes are answered directly, as REST does: no completion closure to allocate.
-        if let outcome = runner.runInline(request, on: served) {
-            return answer(outcome, request, on: served, context: context, reply: reply, routed: routed, decoded: t0)
+        if let outcome = runner.runInline(request, on: served, now: t0) {
+            return answer(outcome, request, on: served, context: context, reply: reply, routed: routed, decoded: t0,
+                          answering: outcome.finishedAt)
         }
         runner.offload(request, on: served, loop: context.loop, skipIf: { reply.reasonToSkip(now: monotonicNanos()) }) { [self] outcome in
-            answer(outcome, request, on: served, context: context, reply: reply, routed: routed, decoded: t0)
+            answer(outcome, request, on: served, context: context, reply: reply, routed: routed, decoded: t0,
+                   answering: monotonicNanos())
         }
     }
 
     /// Encodes and sends the answer to an executed ModelInfer call, and records it.
     private func answer(_ outcome: InferenceRunner.Outcome, _ request: InferRequest, on served: ModelRepository.Served,
-                        context: RequestContext, reply: GRPCReply, routed: RoutedCall?, decoded t0: UInt64) {
+                        context: RequestContext, reply: GRPCReply, routed: RoutedCall?, decoded t0: UInt64, answering t1: UInt64) {
         switch outcome.result {
         case .failure(let error):
-            served.stats.recordFailure(loop: context.loop.index, total: monotonicNanos() &- context.receivedAt)
+            served.stats.recordFailure(loop: context.loop.index, total: t1 &- context.receivedAt)
             routed?.record(RoutedCall.outcome(of: error), receivedAt: context.receivedAt)
             reply.fail(GRPCStatus(error))
         case .success(let outputs):
-            let t1 = monotonicNanos()
             var response = InferResponse(modelName: served.model.name, modelVersion: served.model.version,
                                          id: request.id, outputs: outputs)
             // One signature for the response parameter and the metadata field.

@@ -113,14 +113,17 @@ extension Gateway {
             routed?.record(RoutedCall.outcome(of: error), receivedAt: context.receivedAt)
             return writer.complete(Self.finish(error.httpResponse, routed))
         }
-        let timing = InferTiming(received: context.receivedAt, decodeStarted: t0, decodeNanos: monotonicNanos() &- t0)
+        let decoded = monotonicNanos()
+        let timing = InferTiming(received: context.receivedAt, decodeStarted: t0, decodeNanos: decoded &- t0)
         let form = AnswerForm(raw: binaryHeaderLength == "0", lz4: acceptsLZ4)
         guard let routed, routed.assignment.fault != nil else {
-            return execute(request, on: served, form: form, timing: timing, routed: routed, loop: context.loop, writer: writer)
+            return execute(request, on: served, form: form, timing: timing, routed: routed, loop: context.loop, writer: writer,
+                           now: decoded)
         }
         // Fault injection (rare, rehearsals): only then is the rest of the request a closure.
         routed.withFault(loop: context.loop, proceed: { [self] in
-            execute(request, on: served, form: form, timing: timing, routed: routed, loop: context.loop, writer: writer)
+            execute(request, on: served, form: form, timing: timing, routed: routed, loop: context.loop, writer: writer,
+                    now: monotonicNanos())
         }, abort: { status in
             routed.record(RoutedCall.outcome(ofStatus: status), receivedAt: timing.received)
             let message = RoutedCall.faultMessage(status, experiment: routed.assignment.experiment, variant: routed.variant.name)
@@ -130,20 +133,24 @@ extension Gateway {
 
     /// Runs a decoded request and answers it: the Triton statistics of the model version, and for
     /// a routed request its experiment's statistics, variant headers and shadows.
+    /// `now`: a clock reading just taken (see `InferenceRunner.runInline`).
     private func execute(_ request: InferRequest, on served: ModelRepository.Served, form: AnswerForm, timing: InferTiming,
-                         routed: RoutedCall?, loop: EventLoop, writer: ResponseWriter) {
-        if let outcome = runner.runInline(request, on: served) {
-            return answer(outcome, request, on: served, form: form, timing: timing, routed: routed, loop: loop, writer: writer)
+                         routed: RoutedCall?, loop: EventLoop, writer: ResponseWriter, now: UInt64) {
+        if let outcome = runner.runInline(request, on: served, now: now) {
+            return answer(outcome, request, on: served, form: form, timing: timing, routed: routed, loop: loop, writer: writer,
+                          answering: outcome.finishedAt)
         }
         runner.offload(request, on: served, loop: loop, skipIf: { InferenceRunner.gone(writer) }) { [self] outcome in
-            answer(outcome, request, on: served, form: form, timing: timing, routed: routed, loop: loop, writer: writer)
+            answer(outcome, request, on: served, form: form, timing: timing, routed: routed, loop: loop, writer: writer,
+                   answering: monotonicNanos())
         }
     }
 
-    /// Encodes and sends the answer to an executed request, and records it.
+    /// Encodes and sends the answer to an executed request, and records it. `t1`: when answering
+    /// started (the model's return for an inline run; the completion's arrival on the loop otherwise).
     private func answer(_ outcome: InferenceRunner.Outcome, _ request: InferRequest, on served: ModelRepository.Served,
-                        form: AnswerForm, timing: InferTiming, routed: RoutedCall?, loop: EventLoop, writer: ResponseWriter) {
-        let t1 = monotonicNanos()
+                        form: AnswerForm, timing: InferTiming, routed: RoutedCall?, loop: EventLoop, writer: ResponseWriter,
+                        answering t1: UInt64) {
         switch outcome.result {
         case .failure(let error):
             served.stats.recordFailure(loop: loop.index, total: t1 &- timing.received)

@@ -204,6 +204,12 @@ if models:
     check(st == 200 and s["model_stats"][0]["inference_stats"]["success"]["count"] > 0, f"stats: {b[:200]}")
     gs = gc.get_inference_statistics(m)
     check(gs.model_stats[0].inference_stats.success.count > 0, "grpc stats")
+    # The phases are disjoint parts of each request's time (clock readings are shared at their
+    # boundaries), so their sums never exceed the successes' total.
+    inf = s["model_stats"][0]["inference_stats"]
+    phases = sum(inf[k]["ns"] for k in ("queue", "compute_input", "compute_infer", "compute_output"))
+    check(all(inf[k]["count"] == inf["success"]["count"] for k in ("queue", "compute_input", "compute_infer", "compute_output"))
+          and 0 < phases <= inf["success"]["ns"], f"phase times: {inf}")
 
     # --- repository: unload, not ready, load again
     hc.unload_model(m)

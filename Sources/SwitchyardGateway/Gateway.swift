@@ -93,6 +93,9 @@ public final class Gateway: HTTPResponder {
 
     func loopState(_ context: RequestContext) -> GatewayLoopState { loopStates[context.loop.index].value }
 
+    /// The assignment token: a new value on every routed response.
+    public var perResponseFieldNames: [String] { RoutedCall.perResponseFields }
+
     public func respond(to request: HTTPRequest, context: RequestContext, writer: ResponseWriter) {
         // On the bytes: every request asks, and most have no gRPC content type to make a String of.
         let isGRPC = request.head.headers.withFirstValue("content-type") {

@@ -52,6 +52,10 @@ public final class HTTP2ServerSession {
     /// Names of long-valued response fields already indexed once on this connection (see
     /// `indexesOnce` in `NGHTTP2Session.swift`).
     var onceIndexedNames: [[UInt8]] = []
+    /// `settings.neverIndexedNames`, lower-cased bytes, and a bit per length among them (below
+    /// 64): most fields of a response are ruled out by their name's length alone.
+    let neverIndexedNames: [[UInt8]]
+    let neverIndexedLengths: UInt64
     /// True while nghttp2 is running (inside `mem_recv`/`mem_send`); guards against re-entrant
     /// `receive`/`flush` calls from delegate methods.
     var inLibraryCall = false
@@ -89,6 +93,8 @@ public final class HTTP2ServerSession {
                  upgrade: (request: HTTPRequest, payload: [UInt8])?) throws(HTTP2Error) {
         try settings.validate()
         self.settings = settings
+        neverIndexedNames = settings.neverIndexedNames.map { Array($0.lowercased().utf8) }
+        neverIndexedLengths = neverIndexedNames.reduce(0) { $0 | ($1.count < 64 ? 1 << UInt64($1.count) : 1 << 63) }
         self.delegate = delegate
         self.allocator = allocator
         self.ng = try Self.makeLibrarySession(allocator: allocator)

@@ -17,6 +17,12 @@ public struct HTTP2Settings: Sendable {
     public var maxHeaderListSize: UInt32 = 16_384
     /// Per request; beyond it the stream gets a 413 response and is then reset with NO_ERROR.
     public var maxBodyBytes: Int = 64 << 20
+    /// Response field names whose values differ on every response (signed tokens, ids): sent as
+    /// never-indexed literals (RFC 7541 §6.2.3, §7.1.3) whatever their length. Indexing them would
+    /// add an entry to both ends' 4 KiB table per response and evict the fields that do repeat.
+    /// Values longer than `HTTP2HeaderBlock.indexedValueLimit` are never indexed anyway; this
+    /// covers the shorter ones, where length alone cannot tell.
+    public var neverIndexedNames: [String] = []
 
     public init() {}
 

@@ -21,7 +21,9 @@ final class ServerShared: Sendable {
         self.configuration = configuration
         self.responder = responder
         self.http1Limits = configuration.http1Limits
-        self.http2Settings = configuration.http2Settings
+        var http2 = configuration.http2Settings
+        http2.neverIndexedNames += responder.perResponseFieldNames
+        self.http2Settings = http2
         self.idleTimeoutNs = configuration.idleTimeout.clampedNanoseconds
         self.headerTimeoutNs = configuration.requestHeaderTimeout.clampedNanoseconds
         self.bodyTimeoutNs = configuration.bodyReadTimeout.clampedNanoseconds

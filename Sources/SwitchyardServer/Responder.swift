@@ -34,6 +34,13 @@ public struct RequestContext: Sendable {
 /// value witnesses (~130 instructions a request).
 public protocol HTTPResponder: AnyObject, Sendable {
     func respond(to request: HTTPRequest, context: RequestContext, writer: ResponseWriter)
+    /// Response field names whose values change on every response (signed tokens): HTTP/2 sends
+    /// them never-indexed (see `HTTP2Settings.neverIndexedNames`).
+    var perResponseFieldNames: [String] { get }
+}
+
+extension HTTPResponder {
+    public var perResponseFieldNames: [String] { [] }
 }
 
 /// Receives a response for a request it handed out (implemented by the HTTP/1.1 and HTTP/2 drivers).

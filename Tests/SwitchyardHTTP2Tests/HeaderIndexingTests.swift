@@ -14,8 +14,8 @@ import SwitchyardHTTP2
 
     /// Sends one request per response and returns the HEADERS payload of each answer. The long
     /// field is the response's first field, so its representation starts right after `:status`.
-    private func answers(_ responses: [HTTPResponse]) throws -> (Harness, [Int32], [[UInt8]]) {
-        let h = try Harness()
+    private func answers(_ responses: [HTTPResponse], settings: HTTP2Settings = HTTP2Settings()) throws -> (Harness, [Int32], [[UInt8]]) {
+        let h = try Harness(settings: settings)
         var ids: [Int32] = []
         for response in responses {
             let id = h.client.request("GET", "/v2/models/m/infer")
@@ -60,6 +60,20 @@ import SwitchyardHTTP2
         #expect(blocks[0][1] == Self.incrementalNewName)
         // The whole field is in the table: one indexed byte (0x80 | index ≥ 62).
         #expect(blocks[1][1] & 0x80 != 0 && blocks[2][1] & 0x80 != 0)
+    }
+
+    /// Short per-response values (a compact token) are never indexed when their name is listed in
+    /// the settings; unlisted, the same values are indexed (a table entry per response).
+    @Test func listedNamesAreNeverIndexedWhateverTheirLength() throws {
+        let short = (0..<4).map { String(token($0).prefix(40)) }
+        var settings = HTTP2Settings()
+        settings.neverIndexedNames = ["X-Switchyard-Assignment"]
+        let (h, ids, blocks) = try answers(short.map { response([("x-switchyard-assignment", $0)]) }, settings: settings)
+        #expect(blocks[0][1] == Self.incrementalNewName)
+        for block in blocks.dropFirst() { #expect(block[1] == Self.neverIndexedLongIndex) }
+        for (i, id) in ids.enumerated() { #expect(h.client.stream(id).header("x-switchyard-assignment") == short[i]) }
+        let (_, _, unlisted) = try answers(short.map { response([("x-switchyard-assignment", $0)]) })
+        for block in unlisted { #expect(block[1] & 0xC0 == 0x40, "literal with incremental indexing") }
     }
 
     @Test func onlyTheFirstFewLongNamesAreIndexed() throws {

@@ -15,6 +15,8 @@ final class RoutedCall: Sendable {
     static let experimentHeader = "x-switchyard-experiment"
     static let variantHeader = "x-switchyard-variant"
     static let tokenHeader: StaticString = "x-switchyard-assignment"
+    /// The fields whose values differ per response, for HTTP/2's header compression.
+    static let perResponseFields = [tokenHeader.description]
 
     let assignment: Assignment
     /// The experiment as the loop that routed the request sees it (the loop's own copy: see
@@ -62,7 +64,7 @@ final class RoutedCall: Sendable {
         // one growth, sized exactly, for them and the token (~100 bytes).
         let fixed = route.variantFields[variant.index]
         let experiment = assignment.experiment, variantName = variant.name
-        let length = signedToken?.utf8.count ?? signingKey.tokenLength(experiment: experiment, variant: variantName, unit: unit)
+        let length = signedToken?.utf8.count ?? signingKey.tokenLength(experiment: experiment, variant: variantName, unit: unit, issuedAt: issuedAt)
         r.headers.reserveCapacity(fields: 1, bytes: fixed.packedByteCount + Self.tokenHeader.utf8CodeUnitCount + length)
         r.headers.append(contentsOf: fixed)
         r.headers.append(name: Self.tokenHeader, valueLength: length) { out in

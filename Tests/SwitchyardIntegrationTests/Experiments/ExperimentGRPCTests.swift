@@ -20,8 +20,8 @@ import SwitchyardGateway
         #expect(variants.count == 1, "\(variants)")
         let variant = try #require(variants.first)
         #expect(["control", "candidate"].contains(variant))
-        #expect(triton.allSatisfy { $0["token"] as? String == "sy2." && $0["probabilities"] as? Int == 4 })
-        #expect(grpcio.allSatisfy { $0["token"] as? String == "sy2." && $0["experiment"] as? String == "ab" })
+        #expect(triton.allSatisfy { $0["token"] as? String == "sy3." && $0["probabilities"] as? Int == 4 })
+        #expect(grpcio.allSatisfy { $0["token"] as? String == "sy3." && $0["experiment"] as? String == "ab" })
         // The metadata field and the response parameter carry one token (signed once).
         #expect(grpcio.allSatisfy { $0["same_token"] as? Bool == true })
         let version = variant == "control" ? "1" : "2"

@@ -27,7 +27,7 @@ import SwitchyardGateway
         #expect(["control", "candidate"].contains(variant))
         #expect(r.headers["x-switchyard-experiment"] == "ab")
         let token = try #require(r.headers["x-switchyard-assignment"])
-        #expect(token.hasPrefix("sy2."))
+        #expect(token.hasPrefix("sy3."))
         let json = try r.json()
         #expect(json["model_version"] as? String == (variant == "control" ? "1" : "2"))
 

@@ -83,8 +83,10 @@ import SwitchyardRouting
         let c = try g.client()
         let r = try c.post("/v2/models/checkout/infer", json: ExperimentGateway.row)
         let token = try #require(r.headers["x-switchyard-assignment"])
-        // Flip the claimed variant inside the payload: the signature no longer matches.
+        // Flip the claimed variant inside the payload, keeping the tag (the token's last eight
+        // bytes): the signature no longer matches.
         let parts = token.split(separator: ".").map(String.init)
+        #expect(parts.count == 2 && parts[0] == "sy3", "\(token)")
         var payload = Array(Data(base64Encoded: Self.padded(parts[1]))!)
         let variant = r.headers["x-switchyard-variant"]!
         let other = variant == "control" ? "treatment" : "control"
@@ -92,7 +94,7 @@ import SwitchyardRouting
             payload.replaceSubrange(range, with: Array(other.utf8))
             payload[range.lowerBound - 1] = UInt8(other.utf8.count)
         }
-        let forged = "\(parts[0]).\(Data(payload).base64EncodedString().replacingOccurrences(of: "=", with: "").replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")).\(parts[2])"
+        let forged = "\(parts[0]).\(Data(payload).base64EncodedString().replacingOccurrences(of: "=", with: "").replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_"))"
         let batch = #"{"events":[{"token":"\#(token)","metric":"converted","value":1},{"token":"\#(forged)","metric":"converted","value":1}]}"#
         let refused = try c.post("/v2/experiments/checkout/outcomes", json: batch)
         #expect(refused.status == 400)

@@ -87,9 +87,10 @@ final class RoutedCall: Sendable {
     }
 
     /// Records the request in the experiment's statistics (per-loop shard; no shared lock).
-    func record(_ outcome: RequestOutcome, receivedAt: UInt64, outputs: [InferTensor]? = nil) {
+    /// `now`: a clock reading the caller has just taken, if any (one ~30 ns read less).
+    func record(_ outcome: RequestOutcome, receivedAt: UInt64, outputs: [InferTensor]? = nil, now: UInt64 = monotonicNanos()) {
         guard let stats else { return }
-        let latency = monotonicNanos() &- receivedAt
+        let latency = now &- receivedAt
         var score: Double?, label: Int?
         if let outputs {
             if let name = stats.scoreOutput, let tensor = outputs.first(where: { $0.name == name }) { score = TensorScalar.first(of: tensor) }

@@ -169,7 +169,7 @@ extension Gateway {
                                            input: timing.decodeNanos, infer: outcome.inferNanos, output: t2 &- t1)
                 // Recorded before the response leaves, so a client that reads the
                 // statistics after its response always finds its request counted.
-                routed?.record(.success, receivedAt: timing.received, outputs: outputs)
+                routed?.record(.success, receivedAt: timing.received, outputs: outputs, now: t2)
                 // Two calls rather than one with a conditional argument: the common branch hands the
                 // response over without an extra copy of it.
                 if form.lz4 {

@@ -1,13 +1,18 @@
 /// Byte classes of eight ASCII bytes at a time (SWAR: SIMD within a register), for the short runs
-/// every HTTP/1.1 request goes through: header names are checked and lower-cased a word per step.
+/// every request goes through: HTTP/1.1 header names are checked and lower-cased, lines and values
+/// scanned, and JSON keys and strings copied and checked (`ByteWords`) a word per step.
 ///
 /// Why: a byte loop costs 8-10 instructions a byte, and the five header names of a typical client
 /// request (~76 bytes) took ~1,000 instructions to check and ~850 to lower-case
 /// (`instructions.sh binary`). A step here is one unaligned load and about twenty bitwise
 /// operations for eight bytes.
 ///
-/// Unlike the "has a zero byte" trick (exact only for the lowest match), `inRange` is exact in
-/// every byte: no carry or borrow crosses a byte boundary. Each byte is tested on its low seven
+/// `zeroBytes`, `equal` and `below` use the classic "has a zero byte" trick: `(v − 0x01…01) & ~v &
+/// 0x80…80` has the high bit of each zero byte of `v` set — and possibly of bytes *above* a match
+/// (the borrow), never below one. Callers only ask whether any byte matches, or which is the
+/// lowest, so those extra bits never change an answer.
+///
+/// `inRange` is exact in every byte: no carry or borrow crosses a byte boundary. Each byte is tested on its low seven
 /// bits, where adding a constant of at most 0x80 cannot overflow the byte, and bytes at or above
 /// 0x80 are excluded at the end. So the result can be used as a mask (to lower-case) and its lowest
 /// set bit locates the first matching byte.
@@ -24,6 +29,25 @@ public enum ASCIIWords {
     @inlinable @inline(__always)
     public static func store(_ w: UInt64, _ p: UnsafeMutableRawPointer, _ offset: Int) {
         p.storeBytes(of: w.littleEndian, toByteOffset: offset, as: UInt64.self)
+    }
+
+    /// The high bit of each zero byte of `w` (exact for the lowest).
+    @inlinable @inline(__always)
+    public static func zeroBytes(_ w: UInt64) -> UInt64 {
+        (w &- ones) & ~w & highs
+    }
+
+    /// The high bit of each byte of `w` equal to `byte` (exact for the lowest).
+    @inlinable @inline(__always)
+    public static func equal(_ w: UInt64, _ byte: UInt8) -> UInt64 {
+        zeroBytes(w ^ (ones &* UInt64(byte)))
+    }
+
+    /// The high bit of each byte of `w` below `n` (n at most 0x80; bytes from 0x80 never match),
+    /// exact for the lowest.
+    @inlinable @inline(__always)
+    public static func below(_ n: UInt8, _ w: UInt64) -> UInt64 {
+        (w &- ones &* UInt64(n)) & ~w & highs
     }
 
     /// The high bit of each byte of `w` that lies in `lo...hi` (`hi` at most 0x7F), exactly.

@@ -1,3 +1,5 @@
+import SwitchyardCore
+
 /// Eight bytes at a time: the short strings of a JSON request or response (names, datatypes,
 /// keys, ids) are copied and checked a word per step instead of a byte per step.
 ///
@@ -6,32 +8,27 @@
 /// A step here is one unaligned load (and store) and a few bitwise operations for eight bytes.
 /// Reads never go past the given count: a tail shorter than eight is read as an overlapping last
 /// word (at count − 8), or as two overlapping 4-byte words when the whole run is 4-7 bytes.
-///
-/// The tests below use the classic "has a zero byte" trick: `(v − 0x01…01) & ~v & 0x80…80` has
-/// the high bit of each byte of `v` that is zero set — and possibly of bytes *above* a zero byte
-/// (the borrow), never below one. Callers only ask whether any byte matches, or which is the
-/// lowest, so those extra bits never change an answer.
+/// The byte tests are `ASCIIWords`' (exact for the lowest match, which is all they are asked).
 enum ByteWords {
-    static let ones: UInt64 = 0x0101_0101_0101_0101
-    static let highs: UInt64 = 0x8080_8080_8080_8080
+    static let ones = ASCIIWords.ones
+    static let highs = ASCIIWords.highs
 
     @inline(__always) static func load(_ p: UnsafePointer<UInt8>) -> UInt64 {
-        UnsafeRawPointer(p).loadUnaligned(as: UInt64.self).littleEndian
+        ASCIIWords.load(UnsafeRawPointer(p), 0)
     }
 
     @inline(__always) static func store(_ w: UInt64, _ p: UnsafeMutablePointer<UInt8>) {
-        UnsafeMutableRawPointer(p).storeBytes(of: w.littleEndian, as: UInt64.self)
+        ASCIIWords.store(w, UnsafeMutableRawPointer(p), 0)
     }
 
     /// High bit set in each byte of `w` equal to `byte` (and possibly above one).
     @inline(__always) static func equal(_ w: UInt64, _ byte: UInt8) -> UInt64 {
-        let v = w ^ (ones &* UInt64(byte))
-        return (v &- ones) & ~v & highs
+        ASCIIWords.equal(w, byte)
     }
 
     /// High bit set in each byte of `w` below 0x20 (and possibly above one).
     @inline(__always) static func control(_ w: UInt64) -> UInt64 {
-        (w &- ones &* 0x20) & ~w & highs
+        ASCIIWords.below(0x20, w)
     }
 
     /// The bytes a JSON string must escape: control characters, `"` and `\`.

@@ -70,8 +70,9 @@ public enum TokenError: Error, Sendable, Equatable, CustomStringConvertible {
 /// token, so the tag is computed on the request path. HMAC-SHA256 takes at least three SHA-256
 /// blocks per token (this CPU has no SHA extensions), and with the library's state copies it cost
 /// about 1.4 µs of a routed request's 25 µs — most of routing's overhead. SipHash is a PRF built
-/// as a MAC for short messages (128-bit key, 128-bit tag here); a ~60-byte payload takes about 70 ns.
-/// The key derivation through HMAC keeps the two versions' keys independent for the same secret.
+/// as a MAC for short messages (128-bit key; 64-bit tag in `sy3`, 128-bit in `sy2`); a ~60-byte
+/// payload takes about 70 ns.
+/// The key derivation through HMAC keeps each version's keys independent for the same secret.
 public struct AssignmentTokenSigner: Sendable {
     public static let tagLength = 16
     static let compactTagLength = 8
@@ -82,7 +83,7 @@ public struct AssignmentTokenSigner: Sendable {
     static let prefixV2 = "sy2"
     private static let prefixV1 = "sy1"
 
-    /// The SipHash key derived from each key id's secret (for `sy2`), and the secret (for `sy1`).
+    /// The SipHash keys derived from each key id's secret (for `sy3` and `sy2`), and the secret (for `sy1`).
     private let keys: [String: Key]
     /// What signing needs, alone: the current key's id and its two SipHash words. Every routed
     /// request signs, on every loop at once; copying the whole signer per token would retain

@@ -66,21 +66,47 @@ public enum ASCIIWords {
     }
 
     /// Copies `count` bytes from `source` to `target` (not overlapping), lower-casing A-Z.
-    /// Runs of eight or more end with an overlapping last word (lower-casing twice is harmless).
     @inlinable
     public static func copyLowercased(_ target: UnsafeMutableRawPointer, _ source: UnsafeRawPointer, _ count: Int) {
-        guard count >= 8 else {
-            for i in 0..<count {
-                let b = source.load(fromByteOffset: i, as: UInt8.self)
-                target.storeBytes(of: b &- 65 < 26 ? b | 0x20 : b, toByteOffset: i, as: UInt8.self)
+        _ = copy(target, source, count, mapping: lowercased, flagging: { _ in 0 })
+    }
+
+    /// Copies `count` bytes from `source` to `target` (not overlapping) a word at a time, each
+    /// word through `map` (a per-byte mapping that may be applied twice: lower-casing, identity),
+    /// and returns the union of `flag` over the words read (a per-byte test, `0` for none).
+    ///
+    /// Reads and writes never go past `count`: runs of eight or more end with an overlapping last
+    /// word, runs of 4-7 are two overlapping 4-byte halves of one word, and each byte of a shorter
+    /// run is tested repeated across a word (so a per-byte test sees only that byte).
+    @inlinable @inline(__always)
+    public static func copy(_ target: UnsafeMutableRawPointer, _ source: UnsafeRawPointer, _ count: Int,
+                            mapping map: (UInt64) -> UInt64, flagging flag: (UInt64) -> UInt64) -> UInt64 {
+        var flags: UInt64 = 0
+        if count >= 8 {
+            var k = 0
+            while k &+ 8 < count {
+                let w = load(source, k)
+                store(map(w), target, k)
+                flags |= flag(w)
+                k &+= 8
             }
-            return
+            let w = load(source, count &- 8)
+            store(map(w), target, count &- 8)
+            flags |= flag(w)
+        } else if count >= 4 {
+            let a = UInt32(littleEndian: source.loadUnaligned(as: UInt32.self))
+            let b = UInt32(littleEndian: source.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self))
+            let w = map(UInt64(a) | UInt64(b) << 32)
+            target.storeBytes(of: UInt32(truncatingIfNeeded: w).littleEndian, as: UInt32.self)
+            target.storeBytes(of: UInt32(truncatingIfNeeded: w &>> 32).littleEndian, toByteOffset: count &- 4, as: UInt32.self)
+            flags = flag(UInt64(a) | UInt64(b) << 32)
+        } else {
+            for k in 0..<count {
+                let w = UInt64(source.load(fromByteOffset: k, as: UInt8.self)) &* ones
+                target.storeBytes(of: UInt8(truncatingIfNeeded: map(w)), toByteOffset: k, as: UInt8.self)
+                flags |= flag(w)
+            }
         }
-        var i = 0
-        while i + 8 < count {
-            store(lowercased(load(source, i)), target, i)
-            i += 8
-        }
-        store(lowercased(load(source, count - 8)), target, count - 8)
+        return flags
     }
 }

@@ -67,36 +67,13 @@ enum ByteWords {
         _ = copy(target, source, n, checking: false)
     }
 
-    /// The copy for both: with `checking` a constant false at the call, the checks fold away.
+    /// The copy for both (`ASCIIWords.copy`): with `checking` a constant false at the call, the
+    /// checks fold away.
     @inline(__always)
     private static func copy(_ target: UnsafeMutablePointer<UInt8>, _ source: UnsafePointer<UInt8>, _ n: Int,
                              checking: Bool) -> Bool {
-        var flags: UInt64 = 0
-        if n >= 8 {
-            var k = 0
-            while k &+ 8 < n {
-                let w = load(source + k)
-                store(w, target + k)
-                if checking { flags |= jsonEscaped(w) }
-                k &+= 8
-            }
-            let w = load(source + (n &- 8))
-            store(w, target + (n &- 8))
-            if checking { flags |= jsonEscaped(w) }
-        } else if n >= 4 {
-            let a = UnsafeRawPointer(source).loadUnaligned(as: UInt32.self)
-            let b = UnsafeRawPointer(source + (n &- 4)).loadUnaligned(as: UInt32.self)
-            UnsafeMutableRawPointer(target).storeBytes(of: a, as: UInt32.self)
-            UnsafeMutableRawPointer(target + (n &- 4)).storeBytes(of: b, as: UInt32.self)
-            if checking { flags = jsonEscaped(UInt64(UInt32(littleEndian: a)) | UInt64(UInt32(littleEndian: b)) << 32) }
-        } else {
-            for k in 0..<n {
-                let c = source[k]
-                target[k] = c
-                if checking && (c < 0x20 || c == 0x22 || c == 0x5C) { flags = 1 }
-            }
-        }
-        return flags == 0
+        ASCIIWords.copy(UnsafeMutableRawPointer(target), UnsafeRawPointer(source), n, mapping: { $0 },
+                        flagging: { checking ? jsonEscaped($0) : 0 }) == 0
     }
 
     /// The offset from `p` of the first byte that is not printable ASCII (0x20-0x7E) or is `"`

@@ -160,16 +160,7 @@ import SwitchyardGateway
             // Byte for byte the answer of version 1 addressed directly: the shadows changed nothing.
             #expect(routed.body == direct.body, "routed \(routed.text) direct \(direct.text)")
         }
-        // Shadows run on idle-priority threads; wait for them to drain.
-        var report: [String: Any] = [:]
-        for _ in 0..<200 {
-            report = try g.admin("GET", "/admin/experiments/shadowed/shadow").json()
-            let shadows = report["shadows"] as? [[String: Any]] ?? []
-            let done = shadows.map { ($0["comparisons"] as? Int ?? 0) + ($0["shadowErrors"] as? Int ?? 0) + ($0["dropped"] as? Int ?? 0) }
-            if done.count == 3 && done.allSatisfy({ $0 == 40 }) { break }
-            Thread.sleep(forTimeInterval: 0.02)
-        }
-        let shadows = try #require(report["shadows"] as? [[String: Any]])
+        let shadows = try g.shadows(of: "shadowed", settlingAt: 40)
         let byName = Dictionary(uniqueKeysWithValues: shadows.map { ($0["shadow"] as? String ?? "", $0) })
         let selfShadow = try #require(byName["self"])
         #expect(selfShadow["comparisons"] as? Int == 40)
@@ -210,15 +201,8 @@ import SwitchyardGateway
         }
         /// (comparisons, shadow errors) once `total` shadows are accounted for.
         func counts(settlingAt total: Int) throws -> (compared: Int, errors: Int) {
-            var counts = (compared: 0, errors: 0)
-            for _ in 0..<250 {
-                let report = try g.admin("GET", "/admin/experiments/shadowed/shadow").json()
-                let shadow = (report["shadows"] as? [[String: Any]])?.first ?? [:]
-                counts = (shadow["comparisons"] as? Int ?? 0, shadow["shadowErrors"] as? Int ?? 0)
-                if counts.compared + counts.errors + (shadow["dropped"] as? Int ?? 0) == total { break }
-                Thread.sleep(forTimeInterval: 0.02)
-            }
-            return counts
+            let shadow = try g.shadows(of: "shadowed", settlingAt: total).first ?? [:]
+            return (shadow["comparisons"] as? Int ?? 0, shadow["shadowErrors"] as? Int ?? 0)
         }
         try send(5)
         #expect(try counts(settlingAt: 5) == (5, 0))

@@ -100,4 +100,18 @@ final class ExperimentGateway {
         if json != nil { headers["content-type"] = "application/json" }
         return try adminClient().request(method, path, headers: headers, body: Array((json ?? "").utf8))
     }
+
+    /// The experiment's shadow report (`shadows` of `/admin/experiments/{name}/shadow`) once every
+    /// shadow has accounted for `total` requests — compared, failed or dropped — or as it stands
+    /// after ~5 s. Shadows run on idle-priority threads, after the primary's answer.
+    func shadows(of experiment: String, settlingAt total: Int) throws -> [[String: Any]] {
+        var shadows: [[String: Any]] = []
+        for _ in 0..<250 {
+            shadows = try admin("GET", "/admin/experiments/\(experiment)/shadow").json()["shadows"] as? [[String: Any]] ?? []
+            let done = shadows.map { ($0["comparisons"] as? Int ?? 0) + ($0["shadowErrors"] as? Int ?? 0) + ($0["dropped"] as? Int ?? 0) }
+            if !done.isEmpty && done.allSatisfy({ $0 == total }) { break }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        return shadows
+    }
 }

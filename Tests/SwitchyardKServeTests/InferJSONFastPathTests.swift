@@ -44,6 +44,28 @@ import Testing
         #expect(try decoder.decodeInferRequest(body: body, inferenceHeaderContentLength: String(header.count)) == b)
     }
 
+    /// Inputs read from JSON and inputs whose bytes follow the header, mixed in one request: each
+    /// binary input takes the next bytes in request order, whatever JSON inputs sit between them.
+    @Test func mixesJSONAndBinaryInputsInRequestOrder() throws {
+        let header = Array(#"{"inputs":[{"name":"a","shape":[2],"datatype":"INT32","parameters":{"binary_data_size":8}},{"name":"j","shape":[1],"datatype":"FP32","data":[0.5]},{"name":"b","shape":[1],"datatype":"INT64","parameters":{"binary_data_size":8}}]}"#.utf8)
+        let a = [Int32(7), -3].withUnsafeBytes { Array($0) }
+        let b = [Int64(1) << 40].withUnsafeBytes { Array($0) }
+        let body = header + a + b
+        let fast = try #require(Self.fast(body, jsonLength: header.count, binary: true))
+        #expect(fast == (try decoder.libraryDecode(body, headerLength: header.count, binaryHeader: true)))
+        #expect(fast.inputs.map(\.name) == ["a", "j", "b"])
+        #expect(fast.inputs[0].data == .raw(a))
+        #expect(fast.inputs[1].data == .raw([Float(0.5)].withUnsafeBytes { Array($0) }))
+        #expect(fast.inputs[2].data == .raw(b))
+        // Bytes left over, or too few, or binary sizes without the header: the library decides.
+        #expect(Self.fast(body + [0], jsonLength: header.count, binary: true) == nil)
+        #expect(Self.fast(Array(body.dropLast()), jsonLength: header.count, binary: true) == nil)
+        #expect(Self.fast(body, jsonLength: header.count, binary: false) == nil)
+        // A repeated name is declined whether the first one was binary or JSON.
+        let repeated = Array(#"{"inputs":[{"name":"a","shape":[1],"datatype":"INT64","parameters":{"binary_data_size":8}},{"name":"a","shape":[1],"datatype":"FP32","data":[1]}]}"#.utf8)
+        #expect(Self.fast(repeated + b, jsonLength: repeated.count, binary: true) == nil)
+    }
+
     @Test func leavesEverythingElseToTheLibrary() {
         let declined = [
             #"{"inputs":[{"name":"i","shape":[1],"datatype":"FP32","data":[1]}],"extra":1}"#,           // unknown member

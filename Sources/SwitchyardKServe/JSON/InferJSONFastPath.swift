@@ -33,28 +33,21 @@ enum InferJSONFastPath {
         body.withUnsafeBufferPointer { buffer -> InferRequest? in
             guard let base = buffer.baseAddress, jsonLength > 0, jsonLength <= buffer.count else { return nil }
             var reader = FastRequestReader(p: base, count: jsonLength)
-            guard let header = reader.request() else { return nil }
+            guard var header = reader.request() else { return nil }
             // The binary section: each input with a binary_data_size takes the next bytes, in
             // order, and together they must use it up (as `BinaryTensorExtension.resolve`).
-            var inputs: [InferTensor] = []
-            inputs.reserveCapacity(header.inputs.count)
             var cursor = jsonLength
-            for t in header.inputs {
-                switch t.data {
-                case .json(let bytes):
-                    inputs.append(InferTensor(name: t.name, datatype: t.datatype, shape: t.shape, data: .raw(bytes)))
-                case .binary(let size):
-                    // BOOL blobs are checked byte by byte (0 or 1) by the library path: left to it.
-                    guard binaryHeader, t.datatype != .bool, let width = t.datatype.byteSize, let n = InferTensor.elementCount(of: t.shape),
-                          n.multipliedReportingOverflow(by: width) == (size, false), size <= buffer.count - cursor
-                    else { return nil }
-                    inputs.append(InferTensor(name: t.name, datatype: t.datatype, shape: t.shape,
-                                              data: .raw(ByteArrays.copy(base + cursor, count: size))))
-                    cursor += size
-                }
+            for (k, size) in header.binarySizes {
+                let t = header.inputs[k]
+                // BOOL blobs are checked byte by byte (0 or 1) by the library path: left to it.
+                guard binaryHeader, t.datatype != .bool, let width = t.datatype.byteSize, let n = InferTensor.elementCount(of: t.shape),
+                      n.multipliedReportingOverflow(by: width) == (size, false), size <= buffer.count - cursor
+                else { return nil }
+                header.inputs[k].data = .raw(ByteArrays.copy(base + cursor, count: size))
+                cursor += size
             }
             guard cursor == buffer.count else { return nil }
-            return InferRequest(id: header.id, parameters: header.parameters, inputs: inputs, outputs: header.outputs)
+            return InferRequest(id: header.id, parameters: header.parameters, inputs: header.inputs, outputs: header.outputs)
         }
     }
 }
@@ -73,34 +66,34 @@ struct FastRequestReader {
 
     // MARK: document
 
-    /// An input as read from the JSON header: its data, or the size of its binary blob.
-    struct Input {
-        enum Data { case json([UInt8]), binary(Int) }
-        var name: String
-        var datatype: InferDatatype
-        var shape: [Int64]
-        var data: Data
-    }
-
     /// The JSON header of a request.
+    ///
+    /// The inputs are the request's tensors as they will be served: a tensor read from JSON is
+    /// complete, one sent through the binary extension has empty data until its bytes are taken
+    /// from after the header. Built in place rather than as a list of intermediate inputs mapped
+    /// to tensors afterwards: that second array and the copies of each field into it cost ~800
+    /// instructions of the `mlp` request (`instructions.sh json`).
     struct Header {
         var id: String?
         var parameters: InferParameters
-        var inputs: [Input]
+        var inputs: [InferTensor]
+        /// The inputs sent as binary: index into `inputs` and `binary_data_size`, in request order.
+        var binarySizes: [(index: Int, size: Int)]
         var outputs: [InferRequestedOutput]?
     }
 
     mutating func request() -> Header? {
         guard consume(UInt8(ascii: "{")) else { return nil }
         var id: String?
-        var inputs: [Input]?
+        var inputs: [InferTensor]?
+        var binarySizes: [(index: Int, size: Int)] = []
         var outputs: [InferRequestedOutput]?
         var parameters: InferParameters?
         var sawID = false, sawOutputs = false
         repeat {
             guard let key = simpleString(), consume(UInt8(ascii: ":")) else { return nil }
             if equals(key, "inputs") {
-                guard inputs == nil, let list = inputList() else { return nil }
+                guard inputs == nil, let list = inputList(binarySizes: &binarySizes) else { return nil }
                 inputs = list
             } else if equals(key, "id") {
                 guard !sawID, let value = simpleString() else { return nil }
@@ -120,7 +113,8 @@ struct FastRequestReader {
         guard consume(UInt8(ascii: "}")), let inputs else { return nil }
         skipWhitespace()
         guard i == count else { return nil }
-        return Header(id: id, parameters: parameters ?? InferParameters(), inputs: inputs, outputs: outputs)
+        return Header(id: id, parameters: parameters ?? InferParameters(), inputs: inputs, binarySizes: binarySizes,
+                      outputs: outputs)
     }
 
     /// A `parameters` object whose values are booleans, integers or plain strings, in order, keys
@@ -160,69 +154,80 @@ struct FastRequestReader {
         return nil
     }
 
-    private mutating func inputList() -> [Input]? {
+    /// The `inputs` array; `binarySizes` gets the inputs whose bytes follow the JSON header.
+    private mutating func inputList(binarySizes: inout [(index: Int, size: Int)]) -> [InferTensor]? {
         guard consume(UInt8(ascii: "[")) else { return nil }
-        var list: [Input] = []
+        var list: [InferTensor] = []
         repeat {
-            guard let t = inputTensor(), !list.contains(where: { $0.name == t.name }) else { return nil }
-            list.append(t)
+            guard inputTensor(into: &list, binarySizes: &binarySizes) else { return nil }
         } while consume(UInt8(ascii: ","))
         guard consume(UInt8(ascii: "]")) else { return nil }
         return list
     }
 
-    private mutating func inputTensor() -> Input? {
-        guard consume(UInt8(ascii: "{")) else { return nil }
+    /// One input object, appended to `list` (false: not of the common shape, or its name is
+    /// already in `list`).
+    private mutating func inputTensor(into list: inout [InferTensor], binarySizes: inout [(index: Int, size: Int)]) -> Bool {
+        guard consume(UInt8(ascii: "{")) else { return false }
         var name: String?
         var datatype: InferDatatype?
         var shape: [Int64]?
-        var data: Input.Data?
+        var data: [UInt8]?
+        var binarySize: Int?
         var deferredData: Int?   // where `data` starts when it came before its datatype or shape
         repeat {
-            guard let key = simpleString(), consume(UInt8(ascii: ":")) else { return nil }
+            guard let key = simpleString(), consume(UInt8(ascii: ":")) else { return false }
             if equals(key, "name") {
-                guard name == nil, let value = simpleString() else { return nil }
+                guard name == nil, let value = simpleString() else { return false }
                 name = string(value)
             } else if equals(key, "shape") {
-                guard shape == nil, let dims = shapeList() else { return nil }
+                guard shape == nil, let dims = shapeList() else { return false }
                 shape = dims
             } else if equals(key, "datatype") {
                 guard datatype == nil, let value = simpleString(),
                       let dt = InferDatatype.parse(UnsafeRawBufferPointer(start: p + value.lowerBound, count: value.count))
-                else { return nil }
+                else { return false }
                 datatype = dt
             } else if equals(key, "data") {
-                guard data == nil, deferredData == nil else { return nil }
+                guard data == nil, binarySize == nil, deferredData == nil else { return false }
                 if let datatype, let shape {
                     // Written as it is read: the usual order (name, shape, datatype, data).
-                    guard let bytes = numericData(datatype, shape: shape) else { return nil }
-                    data = .json(bytes)
+                    guard let bytes = numericData(datatype, shape: shape) else { return false }
+                    data = bytes
                 } else {
                     // Before its datatype or shape (sorted keys, maps): checked now, read after.
                     skipWhitespace()
                     deferredData = i
-                    guard skipNumberArray() else { return nil }
+                    guard skipNumberArray() else { return false }
                 }
             } else if equals(key, "parameters") {
                 // Only the binary extension's size: other tensor parameters go the library's way.
-                guard data == nil, deferredData == nil, consume(UInt8(ascii: "{")), let k = simpleString(), equals(k, "binary_data_size"),
+                guard data == nil, binarySize == nil, deferredData == nil, consume(UInt8(ascii: "{")), let k = simpleString(), equals(k, "binary_data_size"),
                       consume(UInt8(ascii: ":")), let n = number(), let size: Int32 = n.integer(), size >= 0,
-                      consume(UInt8(ascii: "}")) else { return nil }
-                data = .binary(Int(size))
+                      consume(UInt8(ascii: "}")) else { return false }
+                binarySize = Int(size)
             } else {
-                return nil
+                return false
             }
         } while consume(UInt8(ascii: ","))
-        guard consume(UInt8(ascii: "}")), let name, let datatype, let shape else { return nil }
+        guard consume(UInt8(ascii: "}")), let name, let datatype, let shape else { return false }
         if let start = deferredData {
             let end = i
             i = start
-            guard let bytes = numericData(datatype, shape: shape) else { return nil }
+            guard let bytes = numericData(datatype, shape: shape) else { return false }
             i = end
-            data = .json(bytes)
+            data = bytes
         }
-        guard let data else { return nil }
-        return Input(name: name, datatype: datatype, shape: shape, data: data)
+        guard !list.contains(where: { $0.name == name }) else { return false }
+        if let data {
+            list.append(InferTensor(name: name, datatype: datatype, shape: shape, data: .raw(data)))
+        } else if let binarySize {
+            binarySizes.append((list.count, binarySize))
+            list.append(InferTensor(name: name, datatype: datatype, shape: shape, data: .raw([])))
+        } else {
+            return false
+        }
+        return true
     }
 
     /// Steps over a flat array of numbers.

@@ -83,6 +83,34 @@ import Testing
         }
     }
 
+    /// Binary outputs chosen by name, around the 64 tensors that the flags keep in one word: each
+    /// chosen output (and only those) goes after the JSON header, in order.
+    @Test(arguments: [1, 63, 64, 65, 130])
+    func binaryOutputsChosenByNameAtAnyCount(count: Int) throws {
+        let outputs = (0..<count).map { i in
+            InferTensor(name: "o\(i)", datatype: .uint8, shape: [1], data: .raw([UInt8(truncatingIfNeeded: i)]))
+        }
+        let chosen = Set([0, count / 2, count - 1].map { "o\($0)" })
+        let body = try KServeJSONEncoder.encode(InferResponse(modelName: "m", outputs: outputs), binaryOutput: { chosen.contains($0) })
+        let header = try #require(body.jsonHeaderLength)
+        let binaryIndices = (0..<count).filter { chosen.contains("o\($0)") }
+        #expect(Array(body.bytes[header...]) == binaryIndices.map { UInt8(truncatingIfNeeded: $0) })
+        let text = T.text(Array(body.bytes[..<header]))
+        #expect(text.components(separatedBy: "binary_data_size").count - 1 == binaryIndices.count)
+        let none = try KServeJSONEncoder.encode(InferResponse(modelName: "m", outputs: outputs), binaryOutput: { _ in false })
+        #expect(none.jsonHeaderLength == nil)
+    }
+
+    @Test func flagsAgreeWithTheirSourceAtEveryCount() {
+        for count in [0, 1, 2, 63, 64, 65, 200] {
+            for pattern in [{ (i: Int) in i % 3 == 0 }, { _ in false }, { _ in true }, { i in i == count - 1 }] {
+                let flags = BinaryFlags(count, pattern)
+                #expect((0..<count).allSatisfy { flags[$0] == pattern($0) })
+                #expect(flags.any == (0..<count).contains(where: pattern))
+            }
+        }
+    }
+
     @Test func metadataDocuments() {
         #expect(T.text(KServeJSONEncoder.live(true)) == #"{"live":true}"#)
         #expect(T.text(KServeJSONEncoder.ready(false)) == #"{"ready":false}"#)

@@ -49,7 +49,7 @@ public enum KServeJSONEncoder {
     public static func encodeResponse(modelName: String, modelVersion: String?, id: String?,
                                       parameters: InferParameters = InferParameters(), outputs: [InferTensor],
                                       binaryOutput: (String) -> Bool) throws(KServeError) -> EncodedInferBody {
-        let binary = outputs.map { binaryOutput($0.name) }
+        let binary = BinaryFlags(outputs.count) { binaryOutput(outputs[$0].name) }
         var w = JSONWriter(capacity: estimatedCapacity(outputs, binary))
         w.beginObject()
         w.literalKey("model_name"); w.string(modelName)
@@ -65,7 +65,7 @@ public enum KServeJSONEncoder {
     /// Encodes a request (used by clients, proxies and tests); `binaryInputs` sends every input
     /// through the binary extension.
     public static func encode(_ request: InferRequest, binaryInputs: Bool = false) throws(KServeError) -> EncodedInferBody {
-        let binary = request.inputs.map { _ in binaryInputs }
+        let binary = BinaryFlags(request.inputs.count) { _ in binaryInputs }
         var w = JSONWriter(capacity: estimatedCapacity(request.inputs, binary))
         w.beginObject()
         if let id = request.id { w.key("id"); w.string(id) }
@@ -93,7 +93,7 @@ public enum KServeJSONEncoder {
     // `mlp` fixture's two-output response (callgrind, `instructions.sh json`; reading every field
     // through `p.pointee` instead retained each field at each use, 24 reference-count calls
     // instead of 16).
-    private static func tensors(_ tensors: [InferTensor], binary: [Bool], into w: inout JSONWriter) throws(KServeError) {
+    private static func tensors(_ tensors: [InferTensor], binary: BinaryFlags, into w: inout JSONWriter) throws(KServeError) {
         w.beginArray()
         try tensors.withUnsafeBufferPointer { buffer throws(KServeError) in
             for i in buffer.indices {
@@ -134,8 +134,8 @@ public enum KServeJSONEncoder {
         }
     }
 
-    private static func finish(_ json: consuming JSONWriter, _ tensors: [InferTensor], _ binary: [Bool]) -> EncodedInferBody {
-        guard binary.contains(true) else { return EncodedInferBody(bytes: json.finish(), jsonHeaderLength: nil) }
+    private static func finish(_ json: consuming JSONWriter, _ tensors: [InferTensor], _ binary: BinaryFlags) -> EncodedInferBody {
+        guard binary.any else { return EncodedInferBody(bytes: json.finish(), jsonHeaderLength: nil) }
         let jsonLength = json.count
         var extra = 0
         for i in tensors.indices where binary[i] { extra += tensors[i].serializedByteCount }
@@ -149,11 +149,32 @@ public enum KServeJSONEncoder {
         return EncodedInferBody(bytes: bytes, jsonHeaderLength: jsonLength)
     }
 
-    private static func estimatedCapacity(_ tensors: [InferTensor], _ binary: [Bool]) -> Int {
+    private static func estimatedCapacity(_ tensors: [InferTensor], _ binary: BinaryFlags) -> Int {
         var n = 256
         for i in tensors.indices {
             n += 128 + (binary[i] ? tensors[i].serializedByteCount : tensors[i].dataElementCount * 12)
         }
         return n
     }
+}
+
+/// Which tensors of a body go as binary, one bit each up to 64 tensors (an array beyond): the
+/// flags of every response without a `[Bool]` allocated for them (~230 instructions a response).
+struct BinaryFlags {
+    private var bits: UInt64 = 0
+    private var overflow: [Bool] = []   // empty (no allocation) for up to 64 tensors
+
+    init(_ count: Int, _ isBinary: (Int) -> Bool) {
+        if count <= 64 {
+            for i in 0..<count where isBinary(i) { bits |= 1 << UInt64(i) }
+        } else {
+            overflow = (0..<count).map(isBinary)
+            bits = overflow.contains(true) ? 1 : 0
+        }
+    }
+
+    subscript(i: Int) -> Bool { overflow.isEmpty ? bits & (1 << UInt64(i)) != 0 : overflow[i] }
+
+    /// Whether any tensor goes as binary.
+    var any: Bool { bits != 0 }
 }

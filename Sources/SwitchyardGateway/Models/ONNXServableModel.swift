@@ -18,8 +18,9 @@ public final class ONNXServableModel: ServableModel {
     let model: CompiledModel
     /// The declared shapes with every dynamic dimension 1: what a batch-1 request's inputs and
     /// outputs usually are, made once so that such a request shares these arrays instead of
-    /// converting each shape into a new one (three allocations and frees of the `mlp` fixture's
-    /// request, ~600 instructions). Any other shape is converted as before.
+    /// converting each shape into a new one: three `map`s, allocations and frees fewer on the
+    /// `mlp` fixture's request, 42,213 → 41,160 instructions (`instructions.sh json`). Any other
+    /// shape is converted as before.
     private let unitInputShapes: [[Int]]
     private let unitOutputShapes: [[Int64]]
 

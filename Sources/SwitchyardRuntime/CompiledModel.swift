@@ -139,6 +139,16 @@ public final class CompiledModel: Sendable {
         return try Executor.run(try makePlan(for: inputs), graph: graph, inputs: inputs)
     }
 
+    /// `run(positional:)` handing each output to `output` (its index in graph-output order, the
+    /// tensor) as the run ends, instead of returning them in an array.
+    public func run(positional inputs: [Tensor], output: (Int, Tensor) -> Void) throws(InferenceError) {
+        if let plan = cachedPlan(for: inputs) {
+            return try Executor.run(plan, graph: graph, inputs: inputs, output: output)
+        }
+        try InputValidator.check(inputs, expected: self.inputs)
+        try Executor.run(try makePlan(for: inputs), graph: graph, inputs: inputs, output: output)
+    }
+
     /// The cached plan for these inputs' shapes, when their element types are the declared ones.
     /// Every cached plan was made from inputs that passed `InputValidator.check`, and validation
     /// depends only on types and shapes, so a hit needs no further checks.

@@ -39,4 +39,26 @@ import Testing
         #expect(throws: InferenceError.self) { try m.run(positional: []) }
         #expect(throws: InferenceError.self) { try m.run(positional: [floats([3, 5]), floats([3, 5])]) }
     }
+
+    /// The closure form hands over the same outputs as the array form, each once, in graph-output
+    /// order with its index — on the cached plan and on a new one — and throws the same errors.
+    @Test func outputsHandedOverMatchTheReturnedArray() throws {
+        var t = OpTester("LinearClassifier", domain: "ai.onnx.ml", opset: 1)
+        t.outputs = ["label", "scores"]
+        t.attributes = ["coefficients": .floats([1, 0, 0, 1, -1, -1]), "intercepts": .floats([0, 0.5, 0]),
+                        "classlabels_ints": .ints([10, 20, 30]), "post_transform": .string("SOFTMAX")]
+        t.dynamicBatch = true
+        t.input("X", floats([3, 2]))
+        let m = try t.load(outputTypes: [.int64, .float32])
+        for x in [floats([3, 2], seed: 4), floats([5, 2], seed: 5), floats([3, 2], seed: 6)] {
+            let returned = try m.run(positional: [x])
+            var handed: [(Int, Tensor)] = []
+            try m.run(positional: [x]) { k, tensor in handed.append((k, tensor)) }
+            #expect(handed.map(\.0) == [0, 1])
+            #expect(handed[0].1.i64 == returned[0].i64)
+            #expect(handed[1].1.f == returned[1].f)
+            #expect(handed[1].1.shape == [x.shape[0], 3])
+        }
+        #expect(throws: InferenceError.self) { try m.run(positional: [floats([3, 4])]) { _, _ in Issue.record("no output expected") } }
+    }
 }

@@ -93,23 +93,32 @@ public final class ONNXServableModel: ServableModel {
         if maxBatchSize > 0, let first = given.first, let batch = first.shape.first, batch > maxBatchSize {
             throw .invalidArgument("batch size \(batch) exceeds the maximum of \(maxBatchSize) for model '\(name)'")
         }
+        var result: [InferTensor] = []
+        guard let requested else {
+            // Every output, in model order: converted as the run hands them over (no array of
+            // runtime tensors in between).
+            result.reserveCapacity(outputs.count)
+            do throws(InferenceError) {
+                try model.run(positional: tensors) { k, v in
+                    result.append(Self.protocolTensor(v, meta: outputs[k], unitShape: unitOutputShapes[k]))
+                }
+            } catch {
+                throw .invalidArgument(error.description)
+            }
+            return result
+        }
         let values: [Tensor]
         do throws(InferenceError) {
             values = try model.run(positional: tensors)
         } catch {
             throw .invalidArgument(error.description)
         }
-        var result: [InferTensor] = []
-        result.reserveCapacity(requested?.count ?? values.count)
-        if let requested {
-            for n in requested {
-                guard let k = outputs.firstIndex(where: { $0.name == n }) else {
-                    throw .invalidArgument("model '\(name)' has no output '\(n)' (outputs: \(outputs.map(\.name).joined(separator: ", ")))")
-                }
-                result.append(Self.protocolTensor(values[k], meta: outputs[k], unitShape: unitOutputShapes[k]))
+        result.reserveCapacity(requested.count)
+        for n in requested {
+            guard let k = outputs.firstIndex(where: { $0.name == n }) else {
+                throw .invalidArgument("model '\(name)' has no output '\(n)' (outputs: \(outputs.map(\.name).joined(separator: ", ")))")
             }
-        } else {
-            for (k, v) in values.enumerated() { result.append(Self.protocolTensor(v, meta: outputs[k], unitShape: unitOutputShapes[k])) }
+            result.append(Self.protocolTensor(values[k], meta: outputs[k], unitShape: unitOutputShapes[k]))
         }
         return result
     }

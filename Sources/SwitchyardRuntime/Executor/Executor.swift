@@ -7,6 +7,17 @@
 /// not copy (and retain) slots or bindings.
 enum Executor {
     static func run(_ plan: ExecutionPlan, graph: Graph, inputs: borrowing [Tensor]) throws(InferenceError) -> [Tensor] {
+        var results: [Tensor] = []
+        results.reserveCapacity(plan.directOutputBytes.count)
+        try run(plan, graph: graph, inputs: inputs) { _, tensor in results.append(tensor) }
+        return results
+    }
+
+    /// Runs and hands each output to `output` (its index, in graph-output order) instead of
+    /// returning an array of them: a caller that converts the outputs as they come (the gateway's
+    /// bridge) saves the array and a copy of each tensor.
+    static func run(_ plan: ExecutionPlan, graph: Graph, inputs: borrowing [Tensor],
+                    output: (Int, Tensor) -> Void) throws(InferenceError) {
         let frame = plan.takeFrame()
         defer { plan.returnFrame(frame) }
         let inputCount = plan.inputStringIndex.count
@@ -34,17 +45,14 @@ enum Executor {
                 throw InferenceError(.executionFailed, "node '\(node.name)' (\(node.qualifiedOpType)) failed: \(failure.message)")
             }
         }
-        var results: [Tensor] = []
-        results.reserveCapacity(outputCount)
         for k in 0..<outputCount {
             if plan.directOutputBytes[k] >= 0 {
-                results.append(Tensor(elementType: plan.outputTypes[k], shape: plan.outputShapes[k],
-                                      storage: frame.outputStorage[k].unsafelyUnwrapped))
+                output(k, Tensor(elementType: plan.outputTypes[k], shape: plan.outputShapes[k],
+                                 storage: frame.outputStorage[k].unsafelyUnwrapped))
             } else {
-                results.append(slowOutput(plan, k, frame))
+                output(k, slowOutput(plan, k, frame))
             }
         }
-        return results
     }
 
     /// Outputs that are strings, or copies of constants, inputs or other outputs.

@@ -10,38 +10,22 @@ import SwitchyardCore
 /// word (at count − 8), or as two overlapping 4-byte words when the whole run is 4-7 bytes.
 /// The byte tests are `ASCIIWords`' (exact for the lowest match, which is all they are asked).
 enum ByteWords {
-    static let ones = ASCIIWords.ones
-    static let highs = ASCIIWords.highs
-
+    /// The eight bytes at `p`, the first in the lowest byte.
     @inline(__always) static func load(_ p: UnsafePointer<UInt8>) -> UInt64 {
         ASCIIWords.load(UnsafeRawPointer(p), 0)
     }
 
-    @inline(__always) static func store(_ w: UInt64, _ p: UnsafeMutablePointer<UInt8>) {
-        ASCIIWords.store(w, UnsafeMutableRawPointer(p), 0)
-    }
-
-    /// High bit set in each byte of `w` equal to `byte` (and possibly above one).
-    @inline(__always) static func equal(_ w: UInt64, _ byte: UInt8) -> UInt64 {
-        ASCIIWords.equal(w, byte)
-    }
-
-    /// High bit set in each byte of `w` below 0x20 (and possibly above one).
-    @inline(__always) static func control(_ w: UInt64) -> UInt64 {
-        ASCIIWords.below(0x20, w)
-    }
-
     /// The bytes a JSON string must escape: control characters, `"` and `\`.
     @inline(__always) static func jsonEscaped(_ w: UInt64) -> UInt64 {
-        control(w) | equal(w, 0x22) | equal(w, 0x5C)
+        ASCIIWords.below(0x20, w) | ASCIIWords.equal(w, 0x22) | ASCIIWords.equal(w, 0x5C)
     }
 
     /// How many bytes of `w`, from byte 0 (the first character), are ASCII digits: 0-8.
     /// A digit is 0x30-0x39: high nibble 3, and still 3 after adding 6. A carry out of a byte at
     /// or above 0xFA only disturbs later bytes, after the first non-digit.
     @inline(__always) static func leadingDigits(_ w: UInt64) -> Int {
-        let nibbles: UInt64 = 0xF0F0_F0F0_F0F0_F0F0, threes = ones &* 0x30
-        let other = ((w & nibbles) ^ threes) | (((w &+ ones &* 6) & nibbles) ^ threes)
+        let nibbles: UInt64 = 0xF0F0_F0F0_F0F0_F0F0, threes = ASCIIWords.ones &* 0x30
+        let other = ((w & nibbles) ^ threes) | (((w &+ ASCIIWords.ones &* 6) & nibbles) ^ threes)
         return other.trailingZeroBitCount &>> 3   // 64 / 8 when all eight are digits
     }
 
@@ -85,7 +69,7 @@ enum ByteWords {
         while n &- k >= 8 {
             let w = load(p + k)
             // ≥ 0x7F: 0x7F itself, or the high bit set.
-            let flags = control(w) | equal(w, 0x22) | equal(w, 0x5C) | equal(w, 0x7F) | (w & highs)
+            let flags = jsonEscaped(w) | ASCIIWords.equal(w, 0x7F) | (w & ASCIIWords.highs)
             if flags != 0 { return k &+ flags.trailingZeroBitCount &>> 3 }
             k &+= 8
         }

@@ -400,7 +400,7 @@ struct FastRequestReader {
                 // Keep the n digits (bytes 0..<n), zero the rest: trailing zeros of eight digits.
                 // (Subtracting '0' cannot borrow out of a digit byte.)
                 let keep: UInt64 = n == 8 ? ~0 : (1 &<< UInt64(truncatingIfNeeded: n &* 8)) &- 1
-                m = m &* 100_000_000 &+ ByteWords.eightDigits((w &- ByteWords.ones &* 0x30) & keep)
+                m = m &* 100_000_000 &+ ByteWords.eightDigits((w &- ASCIIWords.ones &* 0x30) & keep)
                 q &+= n
                 steps &+= 1
                 if n < 8 { break }
@@ -580,7 +580,7 @@ struct FastRequestReader {
             guard n > 0 else { return }
             // The n digits' values, moved to the top bytes so that the bytes below read as
             // leading zeros (subtracting '0' cannot borrow out of a digit byte).
-            let digits = (w &- ByteWords.ones &* 0x30) &<< UInt64(truncatingIfNeeded: (8 &- n) &* 8)
+            let digits = (w &- ASCIIWords.ones &* 0x30) &<< UInt64(truncatingIfNeeded: (8 &- n) &* 8)
             m = m &* Self.integerPower(n) &+ ByteWords.eightDigits(digits)
             j &+= n
             if n < 8 { return }

@@ -64,14 +64,16 @@ final class RoutedCall: Sendable {
         // one growth, sized exactly, for them and the token (~100 bytes).
         let fixed = route.variantFields[variant.index]
         let experiment = assignment.experiment, variantName = variant.name
-        let length = signedToken?.utf8.count ?? signingKey.tokenLength(experiment: experiment, variant: variantName, unit: unit, issuedAt: issuedAt)
+        let layout = signedToken == nil ? signingKey.layout(experiment: experiment, variant: variantName, unit: unit, issuedAt: issuedAt) : nil
+        let length = signedToken?.utf8.count ?? layout!.length
         r.headers.reserveCapacity(fields: 1, bytes: fixed.packedByteCount + Self.tokenHeader.utf8CodeUnitCount + length)
         r.headers.append(contentsOf: fixed)
         r.headers.append(name: Self.tokenHeader, valueLength: length) { out in
             if let signedToken {
                 signedToken.withUTF8Bytes { out.copyMemory(from: UnsafeRawBufferPointer($0)) }
             } else {
-                let written = signingKey.write(experiment: experiment, variant: variantName, unit: unit, issuedAt: issuedAt, into: out)
+                let written = signingKey.write(experiment: experiment, variant: variantName, unit: unit, issuedAt: issuedAt,
+                                               layout: layout!, into: out)
                 assert(written == length, "token length \(written) differs from the \(length) bytes reserved")
             }
         }

@@ -98,34 +98,54 @@ public struct AssignmentTokenSigner: Sendable {
 
         /// A token for this assignment (see `AssignmentTokenSigner` for the format).
         public func sign(experiment: String, variant: String, unit: String, issuedAt: Int64) -> String {
-            let length = tokenLength(experiment: experiment, variant: variant, unit: unit, issuedAt: issuedAt)
-            return String(unsafeUninitializedCapacity: length) { out in
-                write(experiment: experiment, variant: variant, unit: unit, issuedAt: issuedAt, into: UnsafeMutableRawBufferPointer(out))
+            let layout = layout(experiment: experiment, variant: variant, unit: unit, issuedAt: issuedAt)
+            return String(unsafeUninitializedCapacity: layout.length) { out in
+                write(experiment: experiment, variant: variant, unit: unit, issuedAt: issuedAt, layout: layout,
+                      into: UnsafeMutableRawBufferPointer(out))
             }
         }
 
-        /// The length of the token `write` produces for these fields (ASCII: bytes = characters).
-        public func tokenLength(experiment: String, variant: String, unit: String, issuedAt: Int64) -> Int {
+        /// The format and length of the token for these fields: worked out once per response, for
+        /// reserving its room and then writing it.
+        public struct TokenLayout: Sendable {
+            /// The `sy3` payload's length; nil when the fields need the `sy2` format.
+            let compactPayload: Int?
+            /// The token's length in bytes (ASCII: bytes = characters).
+            public let length: Int
+        }
+
+        public func layout(experiment: String, variant: String, unit: String, issuedAt: Int64) -> TokenLayout {
             let fields = (keyID, experiment, variant, unit)
             if let payload = AssignmentTokenSigner.compactPayloadLength(issuedAt: issuedAt, fields: fields) {
-                return AssignmentTokenSigner.prefix.utf8.count + 1
-                    + Base64URL.encodedCount(payload + AssignmentTokenSigner.compactTagLength)
+                return TokenLayout(compactPayload: payload, length: AssignmentTokenSigner.prefix.utf8.count + 1
+                    + Base64URL.encodedCount(payload + AssignmentTokenSigner.compactTagLength))
             }
             let payload = AssignmentTokenSigner.payloadLength(fields: fields)
-            return AssignmentTokenSigner.prefixV2.utf8.count + 1 + Base64URL.encodedCount(payload) + 1
-                + Base64URL.encodedCount(AssignmentTokenSigner.tagLength)
+            return TokenLayout(compactPayload: nil, length: AssignmentTokenSigner.prefixV2.utf8.count + 1
+                + Base64URL.encodedCount(payload) + 1 + Base64URL.encodedCount(AssignmentTokenSigner.tagLength))
         }
 
-        /// Writes the token's text at the start of `out` (room for `tokenLength` bytes); returns its
-        /// length. Routed REST responses sign straight into their header buffer with this: making a
-        /// `String` first (allocation and UTF-8 validation) cost about as much as the signature.
+        /// The length of the token `write` produces for these fields.
+        public func tokenLength(experiment: String, variant: String, unit: String, issuedAt: Int64) -> Int {
+            layout(experiment: experiment, variant: variant, unit: unit, issuedAt: issuedAt).length
+        }
+
+        /// Writes the token into `out` (at least `tokenLength` bytes) and returns its length.
         @discardableResult
         public func write(experiment: String, variant: String, unit: String, issuedAt: Int64,
+                          into out: UnsafeMutableRawBufferPointer) -> Int {
+            write(experiment: experiment, variant: variant, unit: unit, issuedAt: issuedAt,
+                  layout: layout(experiment: experiment, variant: variant, unit: unit, issuedAt: issuedAt), into: out)
+        }
+
+        /// `write` with the layout already worked out for these fields (`layout(...)`).
+        @discardableResult
+        public func write(experiment: String, variant: String, unit: String, issuedAt: Int64, layout: TokenLayout,
                           into out: UnsafeMutableRawBufferPointer) -> Int {
             let fields = (keyID, experiment, variant, unit)
             let chars = out.bindMemory(to: UInt8.self)
             var o = 0
-            if let length = AssignmentTokenSigner.compactPayloadLength(issuedAt: issuedAt, fields: fields) {
+            if let length = layout.compactPayload {
                 for b in AssignmentTokenSigner.prefix.utf8 { chars[o] = b; o += 1 }
                 chars[o] = UInt8(ascii: "."); o += 1
                 let sip3 = self.sip3, start = o
@@ -211,7 +231,7 @@ public struct AssignmentTokenSigner: Sendable {
             let payload = Array(signed.dropLast(Self.compactTagLength)), tag = Array(signed.suffix(Self.compactTagLength))
             claims = try Self.decodeCompact(payload)
             guard let key = keys[claims.keyID] else { throw .unknownKey(claims.keyID) }
-            let expected = withUnsafeBytes(of: payload.withUnsafeBytes { key.sip3.hash64($0) }.littleEndian) { Array($0) }
+            let expected = Self.compactTag(payload, sip: key.sip3)
             guard Self.constantTimeEqual(expected, tag) else { throw .badSignature }
         case Substring(Self.prefixV2)?, Substring(Self.prefixV1)?:
             guard parts.count == 3 else { throw .malformed("expected 3 dot-separated parts in a \(parts[0]) token, found \(parts.count)") }
@@ -252,7 +272,12 @@ public struct AssignmentTokenSigner: Sendable {
 
     /// The `sy3` tag computed from the secret (tests).
     static func tagV3(_ payload: [UInt8], secret: [UInt8]) -> [UInt8] {
-        withUnsafeBytes(of: payload.withUnsafeBytes { Key(secret: secret).sip3.hash64($0) }.littleEndian) { Array($0) }
+        compactTag(payload, sip: Key(secret: secret).sip3)
+    }
+
+    /// The `sy3` tag of `payload`: SipHash-2-4's 64-bit output, little-endian.
+    private static func compactTag(_ payload: [UInt8], sip: SipHash24) -> [UInt8] {
+        withUnsafeBytes(of: payload.withUnsafeBytes { sip.hash64($0) }.littleEndian) { Array($0) }
     }
 
     static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
